@@ -1,0 +1,63 @@
+import type Router from '@koa/router';
+
+import { PowertoolsConfigError } from './errors';
+import { makePowertoolsEvents, type PowertoolsEvents, subscribeLogger } from './events/powertools-events';
+import { makeRouter } from './http/make-router';
+import { makeTemplateEnvironment } from './http/render-page';
+import { readMigrationStatus } from './migrations/run-migrations';
+import { type PowertoolsOptions, validateOptions } from './options/validate-options';
+import { makeCronScheduler } from './scheduler/cron-scheduler';
+import { upsertCronEntries } from './sql/upsert-cron-entries';
+
+export interface Powertools {
+  /** Mount inside the host's own scope and pipeline, e.g. at `/ops/jobs`. */
+  router: Router;
+  /** Starts and stops the cron scheduler. `start()` fails while library migrations are pending. */
+  runtime: {
+    start(): Promise<void>;
+    stop(): Promise<void>;
+    /** Runs one scheduler pass now and returns how many slots fired. */
+    tick(now?: Date): Promise<number>;
+  };
+  /** Every library event; the host's logger, when given, is already subscribed. */
+  events: PowertoolsEvents;
+}
+
+/**
+ * Creates the control plane from the host's seams. Throws `PowertoolsConfigError` naming the
+ * option at fault when `repo`, `auth`, `displayPolicy` or `boss` is missing or malformed;
+ * nothing falls back to a default.
+ */
+export function createPowertools(options: PowertoolsOptions): Powertools {
+  const resolved = validateOptions(options);
+  const events = makePowertoolsEvents();
+  if (resolved.logger) subscribeLogger(events, resolved.logger);
+
+  const router = makeRouter({ options: resolved, events, templates: makeTemplateEnvironment() });
+  const scheduler = makeCronScheduler({ pool: resolved.repo, boss: resolved.boss, events, intervalSeconds: resolved.schedulerIntervalSeconds });
+
+  return {
+    router,
+    events,
+    runtime: {
+      async start() {
+        const status = await readMigrationStatus(resolved.repo);
+        if (status.pending.length > 0) {
+          throw new PowertoolsConfigError(
+            'repo',
+            `The database behind repo has ${status.pending.length} pending koa-jobs-powertools migration(s): ${status.pending.join(', ')}. Run the library's migrations (runMigrations(pool)) before starting the host.`,
+          );
+        }
+
+        for (const queue of new Set(resolved.cronEntries.map((entry) => entry.queue))) {
+          await resolved.boss.createQueue(queue);
+        }
+        const changed = await upsertCronEntries(resolved.repo, resolved.cronEntries);
+        events.emit('cron:synced', { declared: resolved.cronEntries.length, changed });
+        scheduler.start();
+      },
+      stop: () => scheduler.stop(),
+      tick: (now) => scheduler.tick(now),
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type nunjucks from 'nunjucks';
+
+import type { PowertoolsEvents } from '../events/powertools-events';
+import type { ResolvedOptions } from '../options/validate-options';
+import { handleErrors } from './handle-errors';
+import { addAuditEventRoutes } from './routes/audit-events';
+import { addCronActionRoutes } from './routes/cron-action-routes';
+import { addCronEntryRoutes } from './routes/cron-entries';
+import { addOverviewRoutes } from './routes/overview';
+
+const stylesheet = readFileSync(path.join(__dirname, '..', 'assets', 'powertools.css'), 'utf8');
+
+/**
+ * Builds the router the host mounts inside its own scope, normally `/ops/jobs`. It has no
+ * prefix of its own and links only relatively, so any mount path works.
+ */
+export function makeRouter(deps: { options: ResolvedOptions; events: PowertoolsEvents; templates: nunjucks.Environment }): Router {
+  const router = new Router();
+  router.use(handleErrors(deps.templates, deps.events));
+  router.use(bodyParser({ enableTypes: ['form'], formLimit: '16kb' }));
+
+  // The stylesheet is the one unauthenticated route: it holds no data and pages need it to render the denial notice.
+  router.get('/assets/powertools.css', (ctx) => {
+    ctx.type = 'text/css';
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = stylesheet;
+  });
+
+  addOverviewRoutes(router, deps);
+  addCronEntryRoutes(router, deps);
+  addCronActionRoutes(router, deps);
+  addAuditEventRoutes(router, deps);
+  return router;
+}

@@ -1,0 +1,35 @@
+import path from 'node:path';
+
+import nunjucks from 'nunjucks';
+
+/** The shared vocabulary of DESIGN.md, used the same way in every page. */
+export const ownershipLabels = {
+  native: 'Powertools-native',
+  bridge: 'pg-boss dashboard bridge',
+  host: 'host-owned follow-up',
+} as const;
+
+export const postures = {
+  audited: 'Audited action',
+  inspection: 'Inspection only',
+} as const;
+
+export const evidenceLabels = {
+  partial: 'partial evidence',
+  unavailable: 'history unavailable',
+  unknown: 'unknown',
+} as const;
+
+/**
+ * Makes the template environment. Autoescaping is on for every template, so a value reaches
+ * the page as text unless a template marks it safe, and no template does.
+ */
+export function makeTemplateEnvironment(): nunjucks.Environment {
+  const loader = new nunjucks.FileSystemLoader(path.join(__dirname, '..', 'views'), { noCache: false });
+  const environment = new nunjucks.Environment(loader, { autoescape: true, throwOnUndefined: false });
+  environment.addGlobal('ownershipLabels', ownershipLabels);
+  environment.addGlobal('postures', postures);
+  environment.addGlobal('evidenceLabels', evidenceLabels);
+  environment.addFilter('isoTime', (value: Date | null | undefined) => (value ? value.toISOString().replace('.000Z', 'Z') : ''));
+  return environment;
+}

@@ -1,0 +1,192 @@
+import type { Pool } from 'pg';
+import type { PgBoss } from 'pg-boss';
+
+import { PowertoolsConfigError } from '../errors';
+import type { AuthModule, DisplayPolicy, Logger } from '../seams';
+import type { CronEntryDeclaration, ResolvedCronEntryDeclaration } from '../scheduler/cron-entry-declaration';
+import { validateCronEntryDeclarations } from '../scheduler/cron-entry-declaration';
+
+export interface PowertoolsOptions {
+  /** The host's `pg.Pool`. The library runs its queries and transactions on it. */
+  repo: Pool;
+  auth: AuthModule;
+  displayPolicy: DisplayPolicy;
+  /** A started or startable pg-boss instance; cron entries fire into it. */
+  boss: PgBoss;
+  /** The read-only bridge to @pg-boss/dashboard. Only `false` (or leaving it out) is accepted today. */
+  bridge?: false;
+  logger?: Logger;
+  /** Where a denied or anonymous page request is redirected. Default `/`, the host root. */
+  deniedRedirect?: string;
+  /** Cron entries declared in host code, synchronised into the table at start. */
+  cronEntries?: CronEntryDeclaration[];
+  /** Seconds between scheduler ticks. Default 5. */
+  schedulerIntervalSeconds?: number;
+  /** Shortest operator reason accepted for an audited action. Default 8 characters. */
+  minimumReasonLength?: number;
+}
+
+export interface ResolvedOptions extends Required<Omit<PowertoolsOptions, 'logger' | 'bridge' | 'cronEntries'>> {
+  logger: Logger | undefined;
+  bridge: false;
+  cronEntries: ResolvedCronEntryDeclaration[];
+}
+
+const guideHint = 'See guides/upgrade-and-compatibility.md for the host seams.';
+
+/**
+ * Validates every option and fills in the defaults. Throws `PowertoolsConfigError` naming the
+ * option, the value seen and the fix. The three host seams have no defaults on purpose: a
+ * missing auth or display policy must stop the host, not fall back to something permissive.
+ */
+export function validateOptions(options: unknown): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new PowertoolsConfigError(
+      'options',
+      `createPowertools expects an options object with repo, auth, displayPolicy and boss, got ${describe(options)}.`,
+    );
+  }
+  const input = options as Record<string, unknown>;
+
+  validateRepo(input.repo);
+  validateAuth(input.auth);
+  validateDisplayPolicy(input.displayPolicy);
+  validateBoss(input.boss);
+  validateBridge(input.bridge);
+  validateLogger(input.logger);
+
+  const deniedRedirect = input.deniedRedirect ?? '/';
+  if (typeof deniedRedirect !== 'string' || !deniedRedirect.startsWith('/') || deniedRedirect.startsWith('//')) {
+    throw new PowertoolsConfigError(
+      'deniedRedirect',
+      `deniedRedirect must be a path on the host starting with a single "/", got ${describe(deniedRedirect)}.`,
+    );
+  }
+
+  const schedulerIntervalSeconds = input.schedulerIntervalSeconds ?? 5;
+  if (typeof schedulerIntervalSeconds !== 'number' || !(schedulerIntervalSeconds >= 0.1 && schedulerIntervalSeconds <= 60)) {
+    throw new PowertoolsConfigError(
+      'schedulerIntervalSeconds',
+      `schedulerIntervalSeconds must be a number of seconds from 0.1 to 60, got ${describe(schedulerIntervalSeconds)}.`,
+    );
+  }
+
+  const minimumReasonLength = input.minimumReasonLength ?? 8;
+  if (!Number.isInteger(minimumReasonLength) || (minimumReasonLength as number) < 1 || (minimumReasonLength as number) > 500) {
+    throw new PowertoolsConfigError(
+      'minimumReasonLength',
+      `minimumReasonLength must be a whole number from 1 to 500, got ${describe(minimumReasonLength)}. An audited action always needs a reason.`,
+    );
+  }
+
+  return {
+    repo: input.repo as Pool,
+    auth: input.auth as AuthModule,
+    displayPolicy: input.displayPolicy as DisplayPolicy,
+    boss: input.boss as PgBoss,
+    bridge: false,
+    logger: input.logger as Logger | undefined,
+    deniedRedirect,
+    cronEntries: validateCronEntryDeclarations(input.cronEntries ?? []),
+    schedulerIntervalSeconds,
+    minimumReasonLength: minimumReasonLength as number,
+  };
+}
+
+function validateRepo(repo: unknown): void {
+  if (repo === undefined || repo === null) {
+    throw new PowertoolsConfigError(
+      'repo',
+      `createPowertools: repo is missing. Pass the host's pg.Pool, for example repo: new Pool({ connectionString: process.env.DATABASE_URL }). ${guideHint}`,
+    );
+  }
+  if (!hasMethods(repo, ['query', 'connect'])) {
+    throw new PowertoolsConfigError(
+      'repo',
+      `createPowertools: repo must be a pg.Pool with query() and connect(), got ${describe(repo)}. Pass the pool itself, not a client or a connection string.`,
+    );
+  }
+}
+
+function validateAuth(auth: unknown): void {
+  if (auth === undefined || auth === null) {
+    throw new PowertoolsConfigError(
+      'auth',
+      `createPowertools: auth is missing. Pass a host-owned AuthModule with currentActor(ctx), authorize(actor, action, resource) and auditPrincipal(actor); there is no default auth. ${guideHint}`,
+    );
+  }
+  const missing = ['currentActor', 'authorize', 'auditPrincipal'].filter((name) => !hasMethods(auth, [name]));
+  if (missing.length > 0) {
+    throw new PowertoolsConfigError(
+      'auth',
+      `createPowertools: auth is missing the method(s) ${missing.join(', ')}. An AuthModule needs currentActor(ctx), authorize(actor, action, resource) and auditPrincipal(actor). ${guideHint}`,
+    );
+  }
+}
+
+function validateDisplayPolicy(displayPolicy: unknown): void {
+  if (displayPolicy === undefined || displayPolicy === null) {
+    throw new PowertoolsConfigError(
+      'displayPolicy',
+      `createPowertools: displayPolicy is missing. Add a host-owned display policy module with display(kind, value, context) returning the text to show or null, and pass it as displayPolicy; there is no default display policy. ${guideHint}`,
+    );
+  }
+  if (!hasMethods(displayPolicy, ['display'])) {
+    throw new PowertoolsConfigError(
+      'displayPolicy',
+      `createPowertools: displayPolicy must have a display(kind, value, context) method, got ${describe(displayPolicy)}. ${guideHint}`,
+    );
+  }
+}
+
+function validateBoss(boss: unknown): void {
+  if (boss === undefined || boss === null) {
+    throw new PowertoolsConfigError(
+      'boss',
+      `createPowertools: boss is missing. Pass the host's pg-boss instance (new PgBoss(...)); cron entries fire into it.`,
+    );
+  }
+  if (!hasMethods(boss, ['send', 'createQueue', 'getQueue'])) {
+    throw new PowertoolsConfigError(
+      'boss',
+      `createPowertools: boss must be a pg-boss 12 instance with send(), createQueue() and getQueue(), got ${describe(boss)}.`,
+    );
+  }
+}
+
+function validateBridge(bridge: unknown): void {
+  if (bridge === undefined || bridge === false) return;
+  throw new PowertoolsConfigError(
+    'bridge',
+    `createPowertools: bridge must be false or left out in this release, got ${describe(bridge)}. The read-only @pg-boss/dashboard bridge is not available yet; remove the option.`,
+  );
+}
+
+function validateLogger(logger: unknown): void {
+  if (logger === undefined) return;
+  if (!hasMethods(logger, ['debug', 'info', 'warn', 'error'])) {
+    throw new PowertoolsConfigError(
+      'logger',
+      `createPowertools: logger must have debug, info, warn and error methods (a pino logger does), got ${describe(logger)}.`,
+    );
+  }
+}
+
+function hasMethods(value: unknown, names: string[]): boolean {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  const record = value as Record<string, unknown>;
+  return names.every((name) => typeof record[name] === 'function');
+}
+
+/** Describes a value for an error message without printing its content, which may be secret. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const name = (value as object).constructor?.name;
+    return name && name !== 'Object' ? `an instance of ${name}` : 'a plain object';
+  }
+  // Strings that could be connection strings or tokens are summarised, never echoed.
+  if (typeof value === 'string') return /^[\w\-/. ]{0,40}$/.test(value) ? JSON.stringify(value) : `a string of ${value.length} characters`;
+  return `${typeof value} ${String(value)}`;
+}

@@ -1,0 +1,91 @@
+import type { Pool } from 'pg';
+import type { PgBoss } from 'pg-boss';
+
+import { makePgBossExecutor } from '../db/pg-boss-executor';
+import { withTransaction } from '../db/with-transaction';
+import type { PowertoolsEvents } from '../events/powertools-events';
+import { claimCronSlot } from '../sql/claim-cron-slot';
+import { deleteExpiredActionPreviews } from '../sql/delete-expired-action-previews';
+import { findCronEntry } from '../sql/find-cron-entry';
+import { listFireableCronEntries } from '../sql/list-fireable-cron-entries';
+import { recordCronSlotJob } from '../sql/record-cron-slot-job';
+import { findDueSlot } from './find-due-slot';
+
+export interface CronScheduler {
+  start(): void;
+  stop(): Promise<void>;
+  /** Runs one pass now. Returns how many slots fired. Tests and the tick both use it. */
+  tick(now?: Date): Promise<number>;
+}
+
+/**
+ * Fires due slots of unpaused cron entries into pg-boss. Each slot is claimed, re-checked and
+ * sent in one transaction: the entry row is locked, so a pause committed first wins and a
+ * paused entry never fires, and the slot's primary key lets only one process claim it.
+ */
+export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: PowertoolsEvents; intervalSeconds: number }): CronScheduler {
+  const { pool, boss, events, intervalSeconds } = deps;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<unknown> = Promise.resolve();
+  let ticks = 0;
+
+  async function fireSlot(entryName: string, slotAt: Date): Promise<boolean> {
+    return withTransaction(pool, async (client) => {
+      const entry = await findCronEntry(client, entryName, { forUpdate: true });
+      if (!entry || entry.paused_at) return false;
+      if (!(await claimCronSlot(client, entryName, slotAt))) return false;
+
+      const jobId = await boss.send(entry.queue, { ...entry.args, cronEntry: entry.name, cronSlotAt: slotAt.toISOString() }, {
+        singletonKey: `cron:${entry.name}:${slotAt.toISOString()}`,
+        db: makePgBossExecutor(client),
+      });
+      if (!jobId) throw new Error(`pg-boss created no job for cron entry ${entry.name} on queue ${entry.queue}`);
+      await recordCronSlotJob(client, entryName, slotAt, jobId);
+      events.emit('cron:fired', { entry: entry.name, slotAt, queue: entry.queue, jobId });
+      return true;
+    });
+  }
+
+  async function tick(now = new Date()): Promise<number> {
+    let fired = 0;
+    for (const entry of await listFireableCronEntries(pool)) {
+      const slotAt = findDueSlot(entry.schedule, entry.timezone, entry.not_before, now);
+      if (!slotAt) continue;
+      try {
+        if (await fireSlot(entry.name, slotAt)) fired += 1;
+      } catch (error) {
+        events.emit('cron:fire_failed', { entry: entry.name, slotAt, error });
+      }
+    }
+
+    ticks += 1;
+    if (ticks % 100 === 1) await deleteExpiredActionPreviews(pool);
+    return fired;
+  }
+
+  function schedule(): void {
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((error) => events.emit('scheduler:tick_failed', { error }))
+        .finally(() => {
+          if (timer) schedule();
+        });
+    }, intervalSeconds * 1000);
+  }
+
+  return {
+    tick,
+    start() {
+      if (timer) return;
+      schedule();
+      events.emit('scheduler:started', { intervalSeconds });
+    },
+    async stop() {
+      if (!timer) return;
+      clearTimeout(timer);
+      timer = null;
+      await running;
+      events.emit('scheduler:stopped', {});
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Queryable } from '../db/with-transaction';
+import { type CronEntryRow, cronEntryColumns } from './cron-entry-row';
+
+export interface FireableCronEntry extends CronEntryRow {
+  /** The scheduler only considers slots after this moment. */
+  not_before: Date;
+}
+
+/**
+ * Lists unpaused entries with the moment after which their next slot counts: the newest
+ * claimed slot, the resume, or the entry's creation, whichever is latest.
+ */
+export async function listFireableCronEntries(db: Queryable): Promise<FireableCronEntry[]> {
+  const { rows } = await db.query<FireableCronEntry>(
+    `select ${cronEntryColumns.split(', ').map((column) => `e.${column}`).join(', ')},
+            greatest(e.created_at, e.resumed_at, (select max(slot_at) from jobs_powertools.cron_slots s where s.entry_name = e.name)) as not_before
+       from jobs_powertools.cron_entries e
+      where e.paused_at is null`,
+  );
+  return rows;
+}

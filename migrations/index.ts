@@ -1,0 +1,17 @@
+import { createAuditEvents } from './0001_create_audit_events';
+import { createCronEntries } from './0002_create_cron_entries';
+import { createActionPreviews } from './0003_create_action_previews';
+import { recordCronPauseReasons } from './0004_record_cron_pause_reasons';
+import { createCronSlots } from './0005_create_cron_slots';
+import type { LibraryMigration } from './migration';
+
+export type { LibraryMigration } from './migration';
+
+/** Every library migration, in the order they apply. Never reorder; only append. */
+export const libraryMigrations: readonly LibraryMigration[] = [
+  createAuditEvents,
+  createCronEntries,
+  createActionPreviews,
+  recordCronPauseReasons,
+  createCronSlots,
+];

