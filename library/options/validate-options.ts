@@ -59,7 +59,7 @@ export function validateOptions(options: unknown): ResolvedOptions {
   if (typeof deniedRedirect !== 'string' || !deniedRedirect.startsWith('/') || deniedRedirect.startsWith('//')) {
     throw new PowertoolsConfigError(
       'deniedRedirect',
-      `deniedRedirect must be a path on the host starting with a single "/", got ${describe(deniedRedirect)}.`,
+      `deniedRedirect must be a path on the host starting with a single "/", got ${typeof deniedRedirect === 'string' ? JSON.stringify(deniedRedirect) : describe(deniedRedirect)}.`,
     );
   }
 
@@ -186,7 +186,7 @@ export function describe(value: unknown): string {
     const name = (value as object).constructor?.name;
     return name && name !== 'Object' ? `an instance of ${name}` : 'a plain object';
   }
-  // Strings that could be connection strings or tokens are summarised, never echoed.
-  if (typeof value === 'string') return /^[\w\-/. ]{0,40}$/.test(value) ? JSON.stringify(value) : `a string of ${value.length} characters`;
+  // Any string could be a connection string, a password or a token, so none is echoed.
+  if (typeof value === 'string') return `a string of ${value.length} characters`;
   return `${typeof value} ${String(value)}`;
 }

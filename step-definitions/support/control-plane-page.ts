@@ -5,6 +5,8 @@ import type { BrowserContext, Page } from 'playwright';
 import { expect } from 'playwright/test';
 
 import { runSecrets, useBrowser } from './lane-resources';
+import { redactTrace } from './redact-trace';
+import { registerSecret } from './secret-scan';
 import type { LaneWorld } from './world';
 
 /**
@@ -25,8 +27,8 @@ export async function signIn(world: LaneWorld, baseUrl: string, username: string
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL((url) => url.pathname === '/');
 
-  // NOTE: the trace's network log holds the host's session cookie. It is signed with keys
-  // generated for this run and never written anywhere, so it is worthless once the run ends.
+  // The session cookie is a credential: the secret scan looks for it, and closeSession strips it from the trace.
+  for (const cookie of await context.cookies()) registerSecret(cookie.value, `session cookie ${cookie.name}`);
   await context.tracing.start({ screenshots: true, snapshots: true, title: world.scenarioName });
   return page;
 }
@@ -59,9 +61,13 @@ export async function closeSession(world: LaneWorld, proofDirectory: string, tra
   if (!world.context) return;
   const directory = path.join(proofDirectory, 'traces');
   mkdirSync(directory, { recursive: true });
-  await world.context.tracing.stop({ path: path.join(directory, `${traceName}.zip`) }).catch(() => {
+  const tracePath = path.join(directory, `${traceName}.zip`);
+  const stopped = await world.context.tracing.stop({ path: tracePath }).then(
+    () => true,
     // Tracing never started when sign-in itself failed; there is no trace to keep then.
-  });
+    () => false,
+  );
+  if (stopped) redactTrace(tracePath);
   await world.context.close();
   world.context = null;
   world.page = null;

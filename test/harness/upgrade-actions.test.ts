@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+
+import pino from 'pino';
+
+import { upgradeProofLane } from '../../lanes/upgrade-proof/lane';
+import { readMigrationStatus, runMigrations } from '../../library';
+import { copySourceHost, editHostFile } from '../../step-definitions/support/source-host-copy';
+import { applyUpgradeActions } from '../../step-definitions/support/upgrade-actions';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const logger = pino({ level: 'silent' });
+let database: TestDatabase;
+let allPassed = true;
+const copies: string[] = [];
+
+before(async () => {
+  database = await createTestDatabase(__filename);
+  await runMigrations(database.pool, { to: upgradeProofLane.sourceHost.previousMigration });
+});
+afterEach((t) => {
+  if (!t.passed) allPassed = false;
+});
+after(async () => {
+  for (const copy of copies) rmSync(path.dirname(copy), { recursive: true, force: true });
+  await database.finish(allPassed);
+});
+
+function freshCopy(name: string): string {
+  const copy = copySourceHost(upgradeProofLane.sourceHost.directory, `test-upgrade-${process.pid}-${name}`);
+  copies.push(copy);
+  return copy;
+}
+
+test('applyUpgradeActions applies the declared order', async () => {
+  const hostDirectory = freshCopy('ordered');
+
+  const applied = await applyUpgradeActions({ lane: upgradeProofLane, hostDirectory, databaseUrl: database.url, logger });
+
+  const declared = upgradeProofLane.upgradeActions.map((action) => action.id).filter((id) => id !== 'prove-native-action');
+  assert.deepEqual(applied.map((action) => action.id), declared);
+  assert.ok(existsSync(path.join(hostDirectory, 'display-policy.ts')));
+  const app = readFileSync(path.join(hostDirectory, 'app.ts'), 'utf8');
+  assert.match(app, /import \{ displayPolicy \} from '\.\/display-policy';/);
+  assert.match(app, /\n {4}displayPolicy,\n {4}bridge: false,\n/);
+  assert.deepEqual((await readMigrationStatus(database.pool)).pending, []);
+});
+
+test('applyUpgradeActions names the action that failed', async () => {
+  const hostDirectory = freshCopy('unscoped');
+  editHostFile(hostDirectory, 'app.ts', "new Router({ prefix: '/ops/jobs' })", "new Router({ prefix: '/jobs' })");
+
+  await assert.rejects(
+    applyUpgradeActions({ lane: upgradeProofLane, hostDirectory, databaseUrl: database.url, logger }),
+    /Upgrade action check-mount-scope failed: The mount check failed: no router with prefix \/ops\/jobs/,
+  );
+});
+
+test('applyUpgradeActions rejects an enabled bridge', async () => {
+  const hostDirectory = freshCopy('bridge');
+  const lane = { ...upgradeProofLane, bridge: 'enabled' as const };
+
+  await assert.rejects(applyUpgradeActions({ lane, hostDirectory, databaseUrl: database.url, logger }), /Upgrade action choose-bridge failed/);
+});

@@ -1,0 +1,58 @@
+import type { Context } from 'koa';
+
+import type { AuditPrincipal, AuthModule, DisplayPolicy } from '../../../library';
+
+/** A user of the test host. `role` decides what the test auth module allows. */
+export interface TestUser {
+  username: string;
+  role: 'operator' | 'viewer' | 'none';
+  /** False for an operator account that has no audit identity. */
+  audited: boolean;
+}
+
+/** The header a request uses to say which test user it comes from; no header means anonymous. */
+export const testUserHeader = 'x-test-user';
+
+export const testUsers = {
+  operator: { username: 'ops-demo', role: 'operator', audited: true },
+  secondOperator: { username: 'ops-second', role: 'operator', audited: true },
+  viewer: { username: 'read-only', role: 'viewer', audited: true },
+  nobody: { username: 'no-access', role: 'none', audited: true },
+  unaudited: { username: 'unaudited-operator', role: 'operator', audited: false },
+} as const satisfies Record<string, TestUser>;
+
+const viewActions = ['view_overview', 'view_cron', 'view_audit'];
+const allowedActions: Record<TestUser['role'], readonly string[]> = {
+  operator: [...viewActions, 'pause_cron_entry', 'resume_cron_entry'],
+  viewer: viewActions,
+  none: [],
+};
+
+/** The audit identity the test auth module gives `user`. */
+export function principalOf(user: TestUser): AuditPrincipal {
+  return { id: `user:${user.username}`, type: 'user', label: user.username };
+}
+
+/** A host auth module that reads the actor from the `x-test-user` header instead of a session. */
+export const headerAuth: AuthModule = {
+  currentActor(ctx: Context) {
+    const username = ctx.get(testUserHeader);
+    return Object.values(testUsers).find((user) => user.username === username) ?? null;
+  },
+
+  authorize(actor, action) {
+    const user = actor as TestUser;
+    if (allowedActions[user.role].includes(action)) return { allowed: true };
+    return { allowed: false, reason: `role ${user.role} does not grant ${action}` };
+  },
+
+  auditPrincipal(actor) {
+    const user = actor as TestUser;
+    return user.audited ? principalOf(user) : null;
+  },
+};
+
+/** A display policy that lets the library render every value itself. */
+export const libraryDefaultDisplay: DisplayPolicy = {
+  display: () => null,
+};
