@@ -1,6 +1,6 @@
 // Profiles: one per lane, plus `default` for every lane at once. Each lane profile writes its
-// report and message stream into its proof bundle; the secret-scan formatter runs last and
-// fails the run if any artifact or message carries a secret.
+// report and message stream into its proof bundle. The secret-scan formatter fails the run if
+// any artifact or message contains a secret.
 const common = {
   requireModule: ['ts-node/register/transpile-only'],
   require: ['step-definitions/**/*.ts'],

@@ -24,7 +24,7 @@ export interface ProofTarget {
 export interface UpgradeLaneDeclaration {
   name: string;
   bucket: SupportBucket;
-  /** Postgres major version the lane asks a container provider for; the embedded default has its own. */
+  /** Postgres major version requested from a container provider. The embedded default has its own version. */
   postgresMajor: number;
   sourceHost: {
     /** Folder of the frozen host, relative to the repository root. */

@@ -3,6 +3,7 @@ import { createCronEntries } from './0002_create_cron_entries';
 import { createActionPreviews } from './0003_create_action_previews';
 import { recordCronPauseReasons } from './0004_record_cron_pause_reasons';
 import { createCronSlots } from './0005_create_cron_slots';
+import { rejectAuditEventTruncate } from './0006_reject_audit_event_truncate';
 import type { LibraryMigration } from './migration';
 
 export type { LibraryMigration } from './migration';
@@ -14,4 +15,5 @@ export const libraryMigrations: readonly LibraryMigration[] = [
   createActionPreviews,
   recordCronPauseReasons,
   createCronSlots,
+  rejectAuditEventTruncate,
 ];

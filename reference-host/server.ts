@@ -7,13 +7,16 @@ import { readHostConfig } from './config';
 import { startWorkers } from './workers';
 
 /**
- * Starts the reference host as its own process: `DATABASE_URL`, `PORT` and `SESSION_KEYS`
- * are required. It expects migrations to have run (`migrate.ts`); the library refuses to start
+ * Starts the reference host as its own process with `DATABASE_URL` and `PORT`; `SESSION_KEYS`
+ * keeps sessions valid across restarts. It expects migrations to have run (`migrate.ts`); the library refuses to start
  * otherwise. SIGTERM and SIGINT stop the scheduler, pg-boss and the pool in that order.
  */
 async function main(): Promise<void> {
   const logger = pino({ name: 'reference-host', level: process.env.LOG_LEVEL ?? 'info' });
   const config = readHostConfig(process.env);
+  if (config.sessionKeysGenerated) {
+    logger.warn({ event: 'host:session_keys_generated' }, 'SESSION_KEYS is not set; sessions are signed with a key generated for this process and end when it stops');
+  }
 
   const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
   pool.on('error', (error) => logger.error({ err: error }, 'idle Postgres client failed'));

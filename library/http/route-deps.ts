@@ -35,6 +35,21 @@ export function readParameter(source: unknown, name: string): string {
 export function addRoute(router: Router, method: 'get' | 'post', path: string, handler: (ctx: RouterContext) => Promise<void>): void {
   router[method](path, async (ctx) => {
     ctx.state.powertoolsRoot = relativeRoot(path);
+    if (path !== '/' && ctx.path.endsWith('/')) {
+      redirectToCanonicalPath(ctx);
+      return;
+    }
     await handler(ctx);
   });
+}
+
+/**
+ * Redirects "/cron/" to "/cron". @koa/router matches both, but relative links on the slash form
+ * resolve one level too deep. A POST gets 308 so the browser repeats it with its body.
+ */
+function redirectToCanonicalPath(ctx: Context): void {
+  const segments = ctx.path.split('/');
+  const lastSegment = segments[segments.length - 2];
+  ctx.status = ctx.method === 'GET' || ctx.method === 'HEAD' ? 301 : 308;
+  ctx.redirect(`../${lastSegment}${ctx.querystring ? `?${ctx.querystring}` : ''}`);
 }

@@ -33,15 +33,31 @@ const migrationLockKey = 1_720_470_123;
 export async function runMigrations(pool: Pool, options: MigrationOptions = {}): Promise<string[]> {
   return withMigrationLock(pool, async (client) => {
     const umzug = makeUmzug(client, options);
-    if (options.to !== undefined) assertKnownMigration(options.migrations ?? libraryMigrations, options.to);
+    if (options.to !== undefined) {
+      assertKnownMigration(options.migrations ?? libraryMigrations, options.to);
+      // Umzug throws when "to" is already applied; a re-run of a pinned migrate script has nothing to do.
+      if ((await postgresStorage.executed({ context: { client } })).includes(options.to)) return [];
+    }
     const applied = await umzug.up(options.to === undefined ? {} : { to: options.to }).catch(rethrowOwnError);
     return applied.map((migration) => migration.name);
   });
 }
 
-/** Reverts the newest applied library migration, in one transaction. */
+/**
+ * Reverts the newest applied library migration, in one transaction. Throws `MigrationError`
+ * when a newer library applied migrations this version does not know, because reverting an
+ * older one underneath them could break their objects.
+ */
 export async function revertLastMigration(pool: Pool, options: MigrationOptions = {}): Promise<string[]> {
   return withMigrationLock(pool, async (client) => {
+    const known = (options.migrations ?? libraryMigrations).map((migration) => migration.name);
+    const unknown = (await postgresStorage.executed({ context: { client } })).filter((name) => !known.includes(name));
+    if (unknown.length > 0) {
+      throw new MigrationError(
+        unknown[unknown.length - 1],
+        `Cannot revert: the database has migration(s) ${unknown.join(', ')} from a newer koa-jobs-powertools, which this version does not know. Revert them with the library version that applied them first.`,
+      );
+    }
     const reverted = await makeUmzug(client, options).down({ step: 1 }).catch(rethrowOwnError);
     return reverted.map((migration) => migration.name);
   });

@@ -16,7 +16,7 @@ export interface PowertoolsOptions {
   /** The read-only bridge to @pg-boss/dashboard. Only `false` (or leaving it out) is accepted today. */
   bridge?: false;
   logger?: Logger;
-  /** Where a denied or anonymous page request is redirected. Default `/`, the host root. */
+  /** Path a denied or anonymous page request is redirected to. Default `/`, the host root. */
   deniedRedirect?: string;
   /** Cron entries declared in host code, synchronised into the table at start. */
   cronEntries?: CronEntryDeclaration[];

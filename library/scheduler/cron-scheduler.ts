@@ -30,10 +30,10 @@ export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: Powe
   let ticks = 0;
 
   async function fireSlot(entryName: string, slotAt: Date): Promise<boolean> {
-    return withTransaction(pool, async (client) => {
+    const fired = await withTransaction(pool, async (client) => {
       const entry = await findCronEntry(client, entryName, { forUpdate: true });
-      if (!entry || entry.paused_at) return false;
-      if (!(await claimCronSlot(client, entryName, slotAt))) return false;
+      if (!entry || entry.paused_at) return null;
+      if (!(await claimCronSlot(client, entryName, slotAt))) return null;
 
       const jobId = await boss.send(entry.queue, { ...entry.args, cronEntry: entry.name, cronSlotAt: slotAt.toISOString() }, {
         singletonKey: `cron:${entry.name}:${slotAt.toISOString()}`,
@@ -41,9 +41,12 @@ export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: Powe
       });
       if (!jobId) throw new Error(`pg-boss created no job for cron entry ${entry.name} on queue ${entry.queue}`);
       await recordCronSlotJob(client, entryName, slotAt, jobId);
-      events.emit('cron:fired', { entry: entry.name, slotAt, queue: entry.queue, jobId });
-      return true;
+      return { queue: entry.queue, jobId };
     });
+
+    // Emitted only after the commit, so a listener never reports a job that a rollback removed.
+    if (fired) events.emit('cron:fired', { entry: entryName, slotAt, queue: fired.queue, jobId: fired.jobId });
+    return fired !== null;
   }
 
   async function tick(now = new Date()): Promise<number> {

@@ -11,7 +11,7 @@ import type { LaneWorld } from './world';
 
 /**
  * Opens a browser context for one actor, signs in through the host's own login form, and
- * starts the Playwright trace once the password has been typed, so the trace never holds it.
+ * starts the Playwright trace once the password has been typed, so the trace never contains it.
  */
 export async function signIn(world: LaneWorld, baseUrl: string, username: string): Promise<Page> {
   const browser = await useBrowser();

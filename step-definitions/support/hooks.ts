@@ -19,8 +19,8 @@ Before(function (this: LaneWorld, { pickle, gherkinDocument }) {
 
 /**
  * Guard, evidence and cleanup for every scenario. A scenario whose browser saw a 5xx or a
- * console error fails even when its own assertions passed; its host output is attached,
- * masked, when it fails.
+ * console error fails even when its own assertions passed. A failed scenario gets the host's
+ * output attached, with secrets masked.
  */
 After(async function (this: LaneWorld, { result }) {
   const unexpected = this.unexpectedErrors;

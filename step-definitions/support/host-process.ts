@@ -32,7 +32,8 @@ export function startHostProcess(options: {
   const { hostDirectory, entry, env, logger, timeoutMs = 30_000 } = options;
   const child = spawn(process.execPath, ['-r', transpileOnly, entry], {
     cwd: hostDirectory,
-    env: { ...process.env, ...env },
+    // Readiness is the info-level `host:listening` line, so a LOG_LEVEL of warn inherited from the caller would hide it.
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const run: HostRun = { baseUrl: null, exitCode: null, output: [], stop: () => stopChild(child, logger) };

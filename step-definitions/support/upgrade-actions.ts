@@ -11,7 +11,7 @@ import { editHostFile, repositoryRoot } from './source-host-copy';
 export interface AppliedUpgradeAction {
   id: UpgradeAction['id'];
   description: string;
-  /** What the action did to the copy, in one line. */
+  /** One-line summary of the change the action made to the copy. */
   result: string;
   durationMs: number;
 }

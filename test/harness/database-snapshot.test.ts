@@ -18,7 +18,8 @@ beforeEach(async () => {
     insert into app.accounts values (1, 'bystander', 10), (2, 'subject', 20), (3, 'other', 30);`);
 });
 afterEach((t) => {
-  if (!t.passed) allPassed = false;
+  // Hooks are typed for suites too, but afterEach only ever receives a TestContext.
+  if ('passed' in t && !t.passed) allPassed = false;
 });
 after(async () => database.finish(allPassed));
 

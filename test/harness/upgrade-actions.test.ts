@@ -21,7 +21,8 @@ before(async () => {
   await runMigrations(database.pool, { to: upgradeProofLane.sourceHost.previousMigration });
 });
 afterEach((t) => {
-  if (!t.passed) allPassed = false;
+  // Hooks are typed for suites too, but afterEach only ever receives a TestContext.
+  if ('passed' in t && !t.passed) allPassed = false;
 });
 after(async () => {
   for (const copy of copies) rmSync(path.dirname(copy), { recursive: true, force: true });

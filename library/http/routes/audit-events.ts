@@ -20,6 +20,7 @@ export function addAuditEventRoutes(router: Router, deps: RouteDeps): void {
       throw new OperatorError(400, `Unknown resource type filter. Use one of: ${resourceTypes.join(', ')}.`);
     }
     if (resourceId.length > 200) throw new OperatorError(400, 'The resource filter is longer than 200 characters; shorten it.');
+    if (resourceId.includes('\u0000')) throw new OperatorError(400, 'The resource filter contains a null character, which no resource id has; remove it.');
     if (before && !/^[1-9][0-9]{0,17}$/.test(before)) {
       throw new OperatorError(400, 'The page cursor must be an audit event id (a positive whole number). Start again from the first page.');
     }

@@ -130,6 +130,7 @@ function findReasonProblem(reason: string, minimumLength: number): string | null
   if (reason.length === 0) return 'A reason is required: say why, for the audit trail.';
   if (reason.length < minimumLength) return `The reason is too short (${reason.length} characters); write at least ${minimumLength}.`;
   if (reason.length > maximumReasonLength) return `The reason is too long (${reason.length} characters); keep it under ${maximumReasonLength}.`;
+  if (reason.includes('\u0000')) return 'The reason contains a null character, which cannot be stored; remove it.';
   return null;
 }
 

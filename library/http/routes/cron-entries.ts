@@ -49,7 +49,12 @@ export function addCronEntryRoutes(router: Router, deps: RouteDeps): void {
       actions: allowedActions,
       readOnly: allowedActions.length > 0 && allowedActions.every((action) => !action.allowed),
       events,
-      outcome: outcomeMessages[readParameter(ctx.query, 'outcome')] ?? null,
+      outcome: readOutcomeMessage(readParameter(ctx.query, 'outcome')),
     });
   });
+}
+
+/** Looks up an outcome message among the object's own keys, so `?outcome=constructor` shows nothing. */
+function readOutcomeMessage(outcome: string): string | null {
+  return Object.hasOwn(outcomeMessages, outcome) ? outcomeMessages[outcome] : null;
 }

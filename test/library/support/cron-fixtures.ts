@@ -15,7 +15,7 @@ export const nightlySync = {
   args: { source: 'crm', full: false },
 } satisfies CronEntryDeclaration;
 
-/** An entry nobody acts on; every test checks it is left exactly as it was. */
+/** A bystander entry that no test acts on, so each test can check that it is left exactly as it was. */
 export const weeklyReport = {
   name: 'weekly_report',
   schedule: '0 6 * * 1',

@@ -10,7 +10,7 @@ export interface TestUser {
   audited: boolean;
 }
 
-/** The header a request uses to say which test user it comes from; no header means anonymous. */
+/** The header that names the test user a request comes from. Without it a request is anonymous. */
 export const testUserHeader = 'x-test-user';
 
 export const testUsers = {
@@ -28,7 +28,7 @@ const allowedActions: Record<TestUser['role'], readonly string[]> = {
   none: [],
 };
 
-/** The audit identity the test auth module gives `user`. */
+/** Returns the audit identity the test auth module gives `user`. */
 export function principalOf(user: TestUser): AuditPrincipal {
   return { id: `user:${user.username}`, type: 'user', label: user.username };
 }

@@ -2,7 +2,7 @@ import { after, afterEach, before } from 'node:test';
 
 import type { Pool } from 'pg';
 
-import { createTestDatabase, type TestDatabase } from '../../support/test-database';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface TestDatabaseHandle {
   /** Connection string of this file's database. Valid from `before` on. */
@@ -19,7 +19,7 @@ const ownedSchemas = ['jobs_powertools', 'pgboss'];
 
 /**
  * Registers the hooks that give this test file its own database. Each test's cleanup runs in
- * `afterEach`; when a test fails, its schemas are renamed `kept_<schema>_<n>` so the next
+ * `afterEach`. When a test fails, its schemas are renamed `kept_<schema>_<n>` so the next
  * test's reset cannot destroy the evidence, and `finish` keeps the whole database.
  */
 export function useTestDatabase(testFile: string): TestDatabaseHandle {
@@ -41,7 +41,9 @@ export function useTestDatabase(testFile: string): TestDatabaseHandle {
       await Promise.resolve().then(work).catch((error: unknown) => failures.push(error));
     }
 
-    if (!context.passed) await keepSchemas(context.name);
+    // Hooks are typed for suites too, but afterEach only ever receives a TestContext.
+    const passed = 'passed' in context ? context.passed : true;
+    if (!passed) await keepSchemas(context.name);
     if (failures.length === 0) return;
     allPassed = false;
     throw new AggregateError(failures, `${failures.length} cleanup step(s) after "${context.name}" failed`);

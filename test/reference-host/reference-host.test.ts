@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { after, afterEach, before, test } from 'node:test';
+
+import type { Browser, Page } from 'playwright';
+import pino from 'pino';
+
+import { launchChromium } from '../../step-definitions/support/browser';
+import { type HostRun, runHostScript, startHostProcess } from '../../step-definitions/support/host-process';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const hostDirectory = path.resolve(__dirname, '..', '..', 'reference-host');
+const logger = pino({ level: 'silent' });
+const demoPassword = randomBytes(12).toString('hex');
+let database: TestDatabase;
+let host: HostRun;
+let browser: Browser;
+let allPassed = true;
+
+before(async () => {
+  database = await createTestDatabase(__filename);
+  const env = { DATABASE_URL: database.url, REFERENCE_HOST_DEMO_PASSWORD: demoPassword };
+  for (const script of ['migrate.ts', 'seed.ts']) {
+    const result = await runHostScript({ hostDirectory, entry: script, env, logger });
+    assert.equal(result.exitCode, 0, `${script} failed: ${result.output.slice(-3).join(' | ')}`);
+  }
+  host = await startHostProcess({ hostDirectory, entry: 'server.ts', env: { ...env, PORT: '0' }, logger });
+  assert.ok(host.baseUrl, `the reference host did not start: ${host.output.slice(-3).join(' | ')}`);
+  browser = await launchChromium({ logger });
+});
+afterEach((t) => {
+  // Hooks are typed for suites too, but afterEach only ever receives a TestContext.
+  if ('passed' in t && !t.passed) allPassed = false;
+});
+after(async () => {
+  await browser?.close();
+  await host?.stop();
+  await database.finish(allPassed);
+});
+
+async function signIn(username: string): Promise<Page> {
+  const page = await browser.newPage({ baseURL: host.baseUrl! });
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(demoPassword);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  return page;
+}
+
+test('reference host seeds nightly_sync and the demo jobs', async () => {
+  const entries = await database.pool.query(`select name, queue, paused_at from jobs_powertools.cron_entries order by name`);
+  const jobs = await database.pool.query(`select state::text, count(*)::int as count from pgboss.job where name = 'emails' group by 1 order by 1`);
+
+  assert.deepEqual(entries.rows.map((row) => row.name), ['hourly_digest', 'nightly_sync']);
+  assert.equal(entries.rows[1].paused_at, null);
+  assert.deepEqual(jobs.rows.map((row) => row.state), ['active', 'cancelled', 'completed', 'created', 'failed']);
+});
+
+test('reference host redirects anonymous visitors to login', async () => {
+  const response = await fetch(`${host.baseUrl}/ops/jobs/`, { redirect: 'manual' });
+
+  assert.equal(response.status, 302);
+  assert.equal(response.headers.get('location'), '/login');
+});
+
+test('reference host sends no-access users home', async () => {
+  const page = await signIn('no-access');
+
+  await page.goto('/ops/jobs/cron');
+
+  assert.equal(new URL(page.url()).pathname, '/');
+  await page.close();
+});
+
+test('reference host lets ops-demo pause nightly_sync', async () => {
+  const page = await signIn('ops-demo');
+
+  await page.goto('/ops/jobs/cron/nightly_sync');
+  await page.getByRole('link', { name: 'Pause nightly_sync' }).click();
+  await page.getByLabel(/^Reason/).fill('Reference host smoke test');
+  await page.getByRole('button', { name: 'Confirm: Pause nightly_sync' }).click();
+
+  assert.equal(await page.getByTestId('cron-state').textContent(), 'paused');
+  const events = await database.pool.query(`select action, actor_label, reason from jobs_powertools.audit_events`);
+  assert.deepEqual(events.rows, [{ action: 'pause_cron_entry', actor_label: 'ops-demo', reason: 'Reference host smoke test' }]);
+  await page.close();
+});
+
+test('reference host shows the viewer read-only pages', async () => {
+  const page = await signIn('ops-viewer');
+
+  await page.goto('/ops/jobs/cron/hourly_digest');
+
+  assert.match((await page.getByRole('note').textContent()) ?? '', /Read-only/);
+  assert.equal(await page.getByRole('link', { name: 'Pause hourly_digest' }).count(), 0);
+  await page.close();
+});
