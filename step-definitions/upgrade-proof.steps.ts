@@ -27,7 +27,7 @@ Given('the source host of the {string} lane, with its database at the previous m
 });
 
 Given(/^the source host has lost its (repo|auth|mount|previous migrations)$/, async function (this: LaneWorld, seam: SourceSeam) {
-  this.host = await prepareSourceHost(this.lane, `lost-${seam.replace(' ', '-')}`);
+  this.host = await prepareSourceHost(this.lane, `lost-${seam.replace(' ', '-')}`, { snapshot: false });
   if (seam === 'previous migrations') {
     await this.host.pool.query('drop schema jobs_powertools cascade');
   } else {
@@ -36,7 +36,7 @@ Given(/^the source host has lost its (repo|auth|mount|previous migrations)$/, as
 });
 
 When('the source host is inspected', async function (this: LaneWorld) {
-  this.host ??= await prepareSourceHost(this.lane, 'inspected');
+  this.host ??= await prepareSourceHost(this.lane, 'inspected', { snapshot: false });
   this.inspection = await inspectSourceHost(this.host.hostDirectory, this.host.pool, {
     mountPath: this.lane.sourceHost.mountPath,
     previousMigration: this.lane.sourceHost.previousMigration,
@@ -57,7 +57,7 @@ Then('it is in the {string} bucket with {string} named as missing', function (th
 });
 
 When('the source host starts with the current library before the upgrade', async function (this: LaneWorld) {
-  this.host = await prepareSourceHost(this.lane, 'before-upgrade');
+  this.host = await prepareSourceHost(this.lane, 'before-upgrade', { snapshot: true });
   this.failedStart = await bootHost(this.host);
 });
 
@@ -93,7 +93,7 @@ Then('every row of the source database is still there with the same content', fu
   this.proofFacts.rowsKept = {
     tablesCompared: comparison.tablesCompared,
     rowsCompared: comparison.rowsCompared,
-    rowCountsBefore: Object.fromEntries(Object.entries(this.host!.snapshotBefore).map(([table, snapshot]) => [table, snapshot.rowCount])),
+    rowCountsBefore: Object.fromEntries(Object.entries(this.host!.snapshotBefore!).map(([table, snapshot]) => [table, snapshot.rowCount])),
   };
 });
 

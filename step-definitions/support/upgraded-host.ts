@@ -17,10 +17,11 @@ export const preservedSchemas = ['jobs_powertools', 'pgboss', 'billing'];
 let counter = 0;
 
 /**
- * Makes a fresh copy of the source host with its own clone of the source database, and
- * records a snapshot of that database before anything touches it.
+ * Makes a fresh copy of the source host with its own clone of the source database. With
+ * `snapshot`, it records every row of that database before anything touches it; inspection
+ * scenarios skip that, because they compare nothing.
  */
-export async function prepareSourceHost(lane: UpgradeLaneDeclaration, purpose: string): Promise<HostUnderTest> {
+export async function prepareSourceHost(lane: UpgradeLaneDeclaration, purpose: string, options: { snapshot: boolean }): Promise<HostUnderTest> {
   const template = await useSourceTemplate(lane);
   const server = await usePostgres();
   counter += 1;
@@ -34,7 +35,7 @@ export async function prepareSourceHost(lane: UpgradeLaneDeclaration, purpose: s
     databaseName,
     databaseUrl,
     pool,
-    snapshotBefore: await snapshotDatabase(pool, preservedSchemas),
+    snapshotBefore: options.snapshot ? await snapshotDatabase(pool, preservedSchemas) : null,
     appliedActions: [],
     comparison: null,
     run: null,
@@ -47,6 +48,7 @@ export async function upgradeSourceHost(lane: UpgradeLaneDeclaration, host: Host
   host.appliedActions = await timed('migrationsMs', () =>
     applyUpgradeActions({ lane, hostDirectory: host.hostDirectory, databaseUrl: host.databaseUrl, logger }),
   );
+  if (!host.snapshotBefore) throw new Error('upgradeSourceHost needs a host prepared with snapshot: true, or it cannot prove that rows were kept.');
   host.comparison = await compareWithBefore(host.pool, host.snapshotBefore);
 }
 
@@ -73,7 +75,7 @@ export function useUpgradedHost(lane: UpgradeLaneDeclaration, options: { boot: b
   let shared = sharedHosts.get(lane.name);
   if (!shared) {
     shared = (async () => {
-      const host = await prepareSourceHost(lane, 'upgraded');
+      const host = await prepareSourceHost(lane, 'upgraded', { snapshot: true });
       await upgradeSourceHost(lane, host);
       return host;
     })();

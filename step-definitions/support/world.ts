@@ -14,7 +14,8 @@ export interface HostUnderTest {
   databaseName: string;
   databaseUrl: string;
   pool: Pool;
-  snapshotBefore: DatabaseSnapshot;
+  /** Every row before the scenario touched the database, when the scenario compares rows. */
+  snapshotBefore: DatabaseSnapshot | null;
   appliedActions: AppliedUpgradeAction[];
   comparison: SnapshotComparison | null;
   run: HostRun | null;
