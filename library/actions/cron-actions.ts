@@ -1,22 +1,19 @@
-import type { Queryable } from '../db/with-transaction';
-import type { CronEntryRow } from '../sql/cron-entry-row';
+import { fingerprintCronEntry, type CronEntryRow } from '../sql/cron-entry-row';
+import { findCronEntry } from '../sql/find-cron-entry';
 import { pauseCronEntry } from '../sql/pause-cron-entry';
 import { resumeCronEntry } from '../sql/resume-cron-entry';
+import type { ActionDefinition } from './action-definition';
 
-/** An audited operator action on one cron entry. */
-export interface CronActionDefinition {
-  name: 'pause_cron_entry' | 'resume_cron_entry';
-  /** Button and heading text, e.g. "Pause". */
-  verb: string;
-  /** Why the action does not apply to the entry as it is now, or null when it does. */
-  findInapplicability(entry: CronEntryRow): string | null;
-  /** The lines a preview shows under "What will change". */
-  describeChange(entry: CronEntryRow): string[];
-  /** Performs the change; returns null if the entry no longer qualifies (the where clause guards it). */
-  apply(db: Queryable, entry: CronEntryRow, actorLabel: string, reason: string): Promise<CronEntryRow | null>;
-}
+// Shared by every cron entry action: how the target is read, compared and named.
+const cronEntryTarget = {
+  resourceType: 'cron_entry',
+  load: (db, name, options) => findCronEntry(db, name, options),
+  fingerprint: (entry) => fingerprintCronEntry(entry),
+  describeState: (entry) => (entry.paused_at ? 'paused' : 'active'),
+} satisfies Pick<ActionDefinition<CronEntryRow>, 'resourceType' | 'load' | 'fingerprint' | 'describeState'>;
 
-export const pauseCronEntryAction: CronActionDefinition = {
+export const pauseCronEntryAction: ActionDefinition<CronEntryRow> = {
+  ...cronEntryTarget,
   name: 'pause_cron_entry',
   verb: 'Pause',
   findInapplicability: (entry) => (entry.paused_at ? `${entry.name} is already paused.` : null),
@@ -25,10 +22,14 @@ export const pauseCronEntryAction: CronActionDefinition = {
     'Jobs it already created are not touched.',
     'The pause survives restarts and deploys until an operator resumes the entry.',
   ],
-  apply: (db, entry, actorLabel, reason) => pauseCronEntry(db, entry.name, actorLabel, reason),
+  async apply({ client, principal, reason }, entry) {
+    const paused = await pauseCronEntry(client, entry.name, principal.label, reason);
+    return paused ? { after: fingerprintCronEntry(paused) } : null;
+  },
 };
 
-export const resumeCronEntryAction: CronActionDefinition = {
+export const resumeCronEntryAction: ActionDefinition<CronEntryRow> = {
+  ...cronEntryTarget,
   name: 'resume_cron_entry',
   verb: 'Resume',
   findInapplicability: (entry) => (entry.paused_at ? null : `${entry.name} is not paused.`),
@@ -36,10 +37,14 @@ export const resumeCronEntryAction: CronActionDefinition = {
     `${entry.name} fires into queue ${entry.queue} again from its next slot.`,
     'Slots skipped while it was paused are not replayed.',
   ],
-  apply: (db, entry) => resumeCronEntry(db, entry.name),
+  async apply({ client }, entry) {
+    const resumed = await resumeCronEntry(client, entry.name);
+    return resumed ? { after: fingerprintCronEntry(resumed) } : null;
+  },
 };
 
-export const cronActions: Record<string, CronActionDefinition> = {
+/** The audited actions on cron entries, by name. */
+export const cronActions: Record<string, ActionDefinition<CronEntryRow>> = {
   pause_cron_entry: pauseCronEntryAction,
   resume_cron_entry: resumeCronEntryAction,
 };

@@ -5,10 +5,11 @@ import { Pool } from 'pg';
 import { PgBoss } from 'pg-boss';
 
 import { createPowertools, type CronEntryDeclaration, type Powertools, PowertoolsConfigError, runMigrations } from '../../library';
-import { type CronActionDefinition, pauseCronEntryAction, resumeCronEntryAction } from '../../library/actions/cron-actions';
-import { performCronAction } from '../../library/actions/perform-cron-action';
+import type { ActionDefinition } from '../../library/actions/action-definition';
+import { pauseCronEntryAction, resumeCronEntryAction } from '../../library/actions/cron-actions';
+import { performAction } from '../../library/actions/perform-action';
 import { createActionPreview } from '../../library/sql/create-action-preview';
-import { fingerprintCronEntry } from '../../library/sql/cron-entry-row';
+import { type CronEntryRow, fingerprintCronEntry } from '../../library/sql/cron-entry-row';
 import { pauseCronEntry } from '../../library/sql/pause-cron-entry';
 import { readCronEntry } from './support/cron-fixtures';
 import { headerAuth, libraryDefaultDisplay, principalOf, testUsers } from './support/test-roles';
@@ -63,7 +64,7 @@ async function startSchedulerHost(cronEntries: CronEntryDeclaration[] = declared
 }
 
 /** Performs an audited action on an entry as the operator would: preview, then confirm. */
-async function actAsOperator(action: CronActionDefinition, entryName: string, reason: string): Promise<void> {
+async function actAsOperator(action: ActionDefinition<CronEntryRow>, entryName: string, reason: string): Promise<void> {
   const entry = await readCronEntry(database.pool, entryName);
   const preview = await createActionPreview(database.pool, {
     action: action.name,
@@ -72,7 +73,9 @@ async function actAsOperator(action: CronActionDefinition, entryName: string, re
     expectedState: fingerprintCronEntry(entry),
     ttlSeconds: 900,
   });
-  await performCronAction(database.pool, { action, entryName, previewId: preview.id, principal: principalOf(testUsers.operator), reason });
+  // Cron actions never touch pg-boss; an unstarted instance satisfies the dependency without a connection.
+  const boss = new PgBoss({ connectionString: database.url });
+  await performAction({ pool: database.pool, boss }, { action, resourceId: entryName, previewId: preview.id, principal: principalOf(testUsers.operator), reason });
 }
 
 async function listSlots(entryName: string): Promise<Array<{ slotAt: string; jobId: string | null }>> {

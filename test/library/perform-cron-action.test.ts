@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 
 import { Pool } from 'pg';
+import { PgBoss } from 'pg-boss';
 
 import { OperatorError, runMigrations } from '../../library';
-import { type CronActionDefinition, pauseCronEntryAction, resumeCronEntryAction } from '../../library/actions/cron-actions';
-import { type CronActionOutcome, performCronAction } from '../../library/actions/perform-cron-action';
+import type { ActionDefinition } from '../../library/actions/action-definition';
+import { pauseCronEntryAction, resumeCronEntryAction } from '../../library/actions/cron-actions';
+import { type ActionOutcome, performAction } from '../../library/actions/perform-action';
 import { createActionPreview } from '../../library/sql/create-action-preview';
 import { type CronEntryRow, fingerprintCronEntry } from '../../library/sql/cron-entry-row';
 import { pauseCronEntry } from '../../library/sql/pause-cron-entry';
@@ -68,7 +70,7 @@ async function waitForLockWaiters(count: number): Promise<void> {
 }
 
 /** Creates the preview an operator would see on the confirm page, for the entry as it is now. */
-async function previewAction(action: CronActionDefinition, user: TestUser, entryName = nightlySync.name): Promise<string> {
+async function previewAction(action: ActionDefinition<CronEntryRow>, user: TestUser, entryName = nightlySync.name): Promise<string> {
   const entry = await readCronEntry(database.pool, entryName);
   const preview = await createActionPreview(database.pool, {
     action: action.name,
@@ -80,8 +82,10 @@ async function previewAction(action: CronActionDefinition, user: TestUser, entry
   return preview.id;
 }
 
-function confirmAction(action: CronActionDefinition, previewId: string, user: TestUser, pool = database.pool): Promise<CronActionOutcome> {
-  return performCronAction(pool, { action, entryName: nightlySync.name, previewId, principal: principalOf(user), reason: pauseReason });
+function confirmAction(action: ActionDefinition<CronEntryRow>, previewId: string, user: TestUser, pool = database.pool): Promise<ActionOutcome> {
+  // Cron actions never touch pg-boss; an unstarted instance satisfies the dependency without a connection.
+  const boss = new PgBoss({ connectionString: database.url });
+  return performAction({ pool, boss }, { action, resourceId: nightlySync.name, previewId, principal: principalOf(user), reason: pauseReason });
 }
 
 /** Expects an OperatorError with `status` whose message matches `message`. */

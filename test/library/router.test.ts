@@ -409,7 +409,7 @@ describe('router actions', () => {
 
       for (const response of [preview, confirm]) {
         assert.equal(response.status, 404, `action ${action}`);
-        assert.match(response.body, /There is no cron action named .*Known actions: pause_cron_entry, resume_cron_entry\./);
+        assert.match(response.body, /There is no cron entry action named .*Known actions: pause_cron_entry, resume_cron_entry\./);
       }
     }
     assert.equal(await countActionPreviews(), 0);
