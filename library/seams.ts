@@ -5,7 +5,7 @@ export type Actor = unknown;
 
 /** The resource an action or page applies to, passed to `authorize`. */
 export interface Resource {
-  type: 'page' | 'cron_entry' | 'audit_event';
+  type: 'page' | 'cron_entry' | 'job' | 'queue' | 'workflow' | 'workflow_step' | 'audit_event';
   id: string;
 }
 
