@@ -7,6 +7,7 @@ import { makeTemplateEnvironment } from './http/render-page';
 import { readMigrationStatus } from './migrations/run-migrations';
 import { type PowertoolsOptions, validateOptions } from './options/validate-options';
 import { makeCronScheduler } from './scheduler/cron-scheduler';
+import { retireUndeclaredCronEntries } from './sql/retire-undeclared-cron-entries';
 import { upsertCronEntries } from './sql/upsert-cron-entries';
 
 export interface Powertools {
@@ -54,6 +55,10 @@ export function createPowertools(options: PowertoolsOptions): Powertools {
         }
         const changed = await upsertCronEntries(resolved.repo, resolved.cronEntries);
         events.emit('cron:synced', { declared: resolved.cronEntries.length, changed });
+        if (resolved.retireUndeclaredCronEntries) {
+          const retired = await retireUndeclaredCronEntries(resolved.repo, resolved.cronEntries.map((entry) => entry.name));
+          if (retired.length > 0) events.emit('cron:retired', { entries: retired });
+        }
         scheduler.start();
       },
       stop: () => scheduler.stop(),

@@ -4,6 +4,8 @@ import { createActionPreviews } from './0003_create_action_previews';
 import { recordCronPauseReasons } from './0004_record_cron_pause_reasons';
 import { createCronSlots } from './0005_create_cron_slots';
 import { rejectAuditEventTruncate } from './0006_reject_audit_event_truncate';
+import { recordCronSlotOutcomes } from './0007_record_cron_slot_outcomes';
+import { retireUndeclaredCronEntries } from './0008_retire_undeclared_cron_entries';
 import type { LibraryMigration } from './migration';
 
 export type { LibraryMigration } from './migration';
@@ -16,4 +18,6 @@ export const libraryMigrations: readonly LibraryMigration[] = [
   recordCronPauseReasons,
   createCronSlots,
   rejectAuditEventTruncate,
+  recordCronSlotOutcomes,
+  retireUndeclaredCronEntries,
 ];

@@ -11,6 +11,8 @@ export interface PowertoolsEventMap {
   'action:refused': [{ action: string; resourceType: string; resourceId: string; actorId: string | null; why: string; status: number }];
   'cron:fired': [{ entry: string; slotAt: Date; queue: string; jobId: string }];
   'cron:fire_failed': [{ entry: string; slotAt: Date; error: unknown }];
+  'cron:missed': [{ entry: string; slots: number; newest: Date }];
+  'cron:retired': [{ entries: string[] }];
   'cron:synced': [{ declared: number; changed: number }];
   'scheduler:started': [{ intervalSeconds: number }];
   'scheduler:stopped': [Record<string, never>];
@@ -31,6 +33,8 @@ export function subscribeLogger(events: PowertoolsEvents, logger: Logger): void 
   events.on('action:refused', (event) => logger.info({ event: 'action:refused', ...event }, `${event.action} refused: ${event.why}`));
   events.on('cron:fired', (event) => logger.info({ event: 'cron:fired', ...event }, `cron entry ${event.entry} fired`));
   events.on('cron:fire_failed', ({ error, ...event }) => logger.error({ event: 'cron:fire_failed', ...event, err: error }, `cron entry ${event.entry} failed to fire`));
+  events.on('cron:missed', (event) => logger.warn({ event: 'cron:missed', ...event }, `cron entry ${event.entry} missed ${event.slots} slot(s) while no scheduler ran; only the newest fired`));
+  events.on('cron:retired', (event) => logger.info({ event: 'cron:retired', ...event }, `retired ${event.entries.length} cron entr(ies) the host no longer declares`));
   events.on('cron:synced', (event) => logger.info({ event: 'cron:synced', ...event }, 'cron entries synchronised'));
   events.on('scheduler:started', (event) => logger.info({ event: 'scheduler:started', ...event }, 'cron scheduler started'));
   events.on('scheduler:stopped', () => logger.info({ event: 'scheduler:stopped' }, 'cron scheduler stopped'));

@@ -20,6 +20,11 @@ export interface PowertoolsOptions {
   deniedRedirect?: string;
   /** Cron entries declared in host code, synchronised into the table at start. */
   cronEntries?: CronEntryDeclaration[];
+  /**
+   * Whether `runtime.start()` retires entries missing from `cronEntries`: they stop firing and
+   * keep their history. Default true; set false when entries are also created outside code.
+   */
+  retireUndeclaredCronEntries?: boolean;
   /** Seconds between scheduler ticks. Default 5. */
   schedulerIntervalSeconds?: number;
   /** Shortest operator reason accepted for an audited action. Default 8 characters. */
@@ -71,6 +76,14 @@ export function validateOptions(options: unknown): ResolvedOptions {
     );
   }
 
+  const retireUndeclaredCronEntries = input.retireUndeclaredCronEntries ?? true;
+  if (typeof retireUndeclaredCronEntries !== 'boolean') {
+    throw new PowertoolsConfigError(
+      'retireUndeclaredCronEntries',
+      `retireUndeclaredCronEntries must be true or false, got ${describe(retireUndeclaredCronEntries)}.`,
+    );
+  }
+
   const minimumReasonLength = input.minimumReasonLength ?? 8;
   if (!Number.isInteger(minimumReasonLength) || (minimumReasonLength as number) < 1 || (minimumReasonLength as number) > 500) {
     throw new PowertoolsConfigError(
@@ -88,6 +101,7 @@ export function validateOptions(options: unknown): ResolvedOptions {
     logger: input.logger as Logger | undefined,
     deniedRedirect,
     cronEntries: validateCronEntryDeclarations(input.cronEntries ?? []),
+    retireUndeclaredCronEntries,
     schedulerIntervalSeconds,
     minimumReasonLength: minimumReasonLength as number,
   };

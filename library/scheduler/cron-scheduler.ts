@@ -9,7 +9,8 @@ import { deleteExpiredActionPreviews } from '../sql/delete-expired-action-previe
 import { findCronEntry } from '../sql/find-cron-entry';
 import { listFireableCronEntries } from '../sql/list-fireable-cron-entries';
 import { recordCronSlotJob } from '../sql/record-cron-slot-job';
-import { findDueSlot } from './find-due-slot';
+import { recordMissedCronSlots } from '../sql/record-missed-cron-slots';
+import { findDueSlots } from './cron-slots';
 
 export interface CronScheduler {
   start(): void;
@@ -22,6 +23,8 @@ export interface CronScheduler {
  * Fires due slots of unpaused cron entries into pg-boss. Each slot is claimed, re-checked and
  * sent in one transaction: the entry row is locked, so a pause committed first wins and a
  * paused entry never fires, and the slot's primary key lets only one process claim it.
+ * Catch-up policy: after downtime only the newest due slot fires; the slots before it are
+ * recorded with outcome `missed` (see findDueSlots for daylight-saving changes).
  */
 export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: PowertoolsEvents; intervalSeconds: number }): CronScheduler {
   const { pool, boss, events, intervalSeconds } = deps;
@@ -29,11 +32,12 @@ export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: Powe
   let running: Promise<unknown> = Promise.resolve();
   let ticks = 0;
 
-  async function fireSlot(entryName: string, slotAt: Date): Promise<boolean> {
+  async function fireSlot(entryName: string, slotAt: Date, missed: Date[]): Promise<boolean> {
     const fired = await withTransaction(pool, async (client) => {
       const entry = await findCronEntry(client, entryName, { forUpdate: true });
-      if (!entry || entry.paused_at) return null;
+      if (!entry || entry.paused_at || entry.retired_at) return null;
       if (!(await claimCronSlot(client, entryName, slotAt))) return null;
+      await recordMissedCronSlots(client, entryName, missed);
 
       const jobId = await boss.send(entry.queue, { ...entry.args, cronEntry: entry.name, cronSlotAt: slotAt.toISOString() }, {
         singletonKey: `cron:${entry.name}:${slotAt.toISOString()}`,
@@ -45,19 +49,22 @@ export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: Powe
     });
 
     // Emitted only after the commit, so a listener never reports a job that a rollback removed.
-    if (fired) events.emit('cron:fired', { entry: entryName, slotAt, queue: fired.queue, jobId: fired.jobId });
+    if (fired) {
+      events.emit('cron:fired', { entry: entryName, slotAt, queue: fired.queue, jobId: fired.jobId });
+      if (missed.length > 0) events.emit('cron:missed', { entry: entryName, slots: missed.length, newest: missed[0] });
+    }
     return fired !== null;
   }
 
   async function tick(now = new Date()): Promise<number> {
     let fired = 0;
     for (const entry of await listFireableCronEntries(pool)) {
-      const slotAt = findDueSlot(entry.schedule, entry.timezone, entry.not_before, now);
-      if (!slotAt) continue;
+      const { due, missed } = findDueSlots(entry.schedule, entry.timezone, entry.not_before, now);
+      if (!due) continue;
       try {
-        if (await fireSlot(entry.name, slotAt)) fired += 1;
+        if (await fireSlot(entry.name, due, missed)) fired += 1;
       } catch (error) {
-        events.emit('cron:fire_failed', { entry: entry.name, slotAt, error });
+        events.emit('cron:fire_failed', { entry: entry.name, slotAt: due, error });
       }
     }
 

@@ -7,15 +7,20 @@ export interface FireableCronEntry extends CronEntryRow {
 }
 
 /**
- * Lists unpaused entries with the moment after which their next slot counts: the newest
- * claimed slot, the resume, or the entry's creation, whichever is latest.
+ * Lists unpaused, declared entries with the moment after which their next slot counts: the
+ * newest scheduled slot (fired or missed), the resume, or the entry's creation, whichever is
+ * latest. Operator runs do not count, because they happen outside the schedule.
  */
 export async function listFireableCronEntries(db: Queryable): Promise<FireableCronEntry[]> {
   const { rows } = await db.query<FireableCronEntry>(
     `select ${cronEntryColumns.split(', ').map((column) => `e.${column}`).join(', ')},
-            greatest(e.created_at, e.resumed_at, (select max(slot_at) from jobs_powertools.cron_slots s where s.entry_name = e.name)) as not_before
+            greatest(
+              e.created_at,
+              e.resumed_at,
+              (select max(s.slot_at) from jobs_powertools.cron_slots s where s.entry_name = e.name and s.outcome in ('fired', 'missed'))
+            ) as not_before
        from jobs_powertools.cron_entries e
-      where e.paused_at is null`,
+      where e.paused_at is null and e.retired_at is null`,
   );
   return rows;
 }

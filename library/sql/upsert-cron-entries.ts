@@ -3,7 +3,8 @@ import type { ResolvedCronEntryDeclaration } from '../scheduler/cron-entry-decla
 
 /**
  * Writes host-declared entries into the table. Schedule, time zone, queue and args follow the
- * code; the pause columns are left alone, so an operator's pause survives a deploy.
+ * code, and a retired entry that is declared again comes back; the pause columns are left
+ * alone, so an operator's pause survives a deploy.
  */
 export async function upsertCronEntries(db: Queryable, entries: ResolvedCronEntryDeclaration[]): Promise<number> {
   let changed = 0;
@@ -13,9 +14,9 @@ export async function upsertCronEntries(db: Queryable, entries: ResolvedCronEntr
        values ($1::text, $2::text, $3::text, $4::text, $5::jsonb)
        on conflict (name) do update
           set schedule = excluded.schedule, timezone = excluded.timezone,
-              queue = excluded.queue, args = excluded.args, updated_at = now()
-        where (cron_entries.schedule, cron_entries.timezone, cron_entries.queue, cron_entries.args)
-              is distinct from (excluded.schedule, excluded.timezone, excluded.queue, excluded.args)`,
+              queue = excluded.queue, args = excluded.args, retired_at = null, updated_at = now()
+        where (cron_entries.schedule, cron_entries.timezone, cron_entries.queue, cron_entries.args, cron_entries.retired_at)
+              is distinct from (excluded.schedule, excluded.timezone, excluded.queue, excluded.args, null::timestamptz)`,
       [entry.name, entry.schedule, entry.timezone, entry.queue, JSON.stringify(entry.args)],
     );
     changed += rowCount ?? 0;

@@ -4,7 +4,7 @@ import { beforeEach, describe, test } from 'node:test';
 import { Pool } from 'pg';
 import { PgBoss } from 'pg-boss';
 
-import { createPowertools, type CronEntryDeclaration, type Powertools, PowertoolsConfigError, runMigrations } from '../../library';
+import { createPowertools, type CronEntryDeclaration, libraryMigrations, type Powertools, PowertoolsConfigError, runMigrations } from '../../library';
 import type { ActionDefinition } from '../../library/actions/action-definition';
 import { pauseCronEntryAction, resumeCronEntryAction } from '../../library/actions/cron-actions';
 import { performAction } from '../../library/actions/perform-action';
@@ -78,10 +78,11 @@ async function actAsOperator(action: ActionDefinition<CronEntryRow>, entryName: 
   await performAction({ pool: database.pool, boss }, { action, resourceId: entryName, previewId: preview.id, principal: principalOf(testUsers.operator), reason });
 }
 
-async function listSlots(entryName: string): Promise<Array<{ slotAt: string; jobId: string | null }>> {
+/** Lists an entry's slots with the given outcome, oldest first. */
+async function listSlots(entryName: string, outcome: 'fired' | 'missed' = 'fired'): Promise<Array<{ slotAt: string; jobId: string | null }>> {
   const { rows } = await database.pool.query<{ slot_at: Date; job_id: string | null }>(
-    'select slot_at, job_id::text as job_id from jobs_powertools.cron_slots where entry_name = $1::text order by slot_at',
-    [entryName],
+    'select slot_at, job_id::text as job_id from jobs_powertools.cron_slots where entry_name = $1::text and outcome = $2::text order by slot_at',
+    [entryName, outcome],
   );
   return rows.map((row) => ({ slotAt: row.slot_at.toISOString(), jobId: row.job_id }));
 }
@@ -124,6 +125,9 @@ describe('cron scheduler firing', () => {
 
     assert.equal(fired, 2);
     assert.deepEqual((await listSlots(hourlyDigest.name)).map((slot) => slot.slotAt), [at(firstSlot, 5 * hour).toISOString()], 'only the newest due slot fires');
+    const missed = await listSlots(hourlyDigest.name, 'missed');
+    assert.deepEqual(missed.map((slot) => slot.slotAt), [0, 1, 2, 3, 4].map((hours) => at(firstSlot, hours * hour).toISOString()), 'the older slots are evidence');
+    assert.ok(missed.every((slot) => slot.jobId === null), 'a missed slot created no job');
   });
 
   test('runtime.tick from three hosts fires once', async () => {
@@ -292,7 +296,8 @@ describe('runtime.start', () => {
     await assert.rejects(host.powertools.runtime.start(), (error: unknown) => {
       assert.ok(error instanceof PowertoolsConfigError);
       assert.equal(error.option, 'repo');
-      assert.match(error.message, /2 pending koa-jobs-powertools migration\(s\): 0005_create_cron_slots, 0006_reject_audit_event_truncate/);
+      const pending = libraryMigrations.map((migration) => migration.name).slice(4);
+      assert.match(error.message, new RegExp(`${pending.length} pending koa-jobs-powertools migration\\(s\\): ${pending.join(', ')}\\.`));
       assert.match(error.message, /runMigrations\(pool\)/);
       return true;
     });
