@@ -2,7 +2,7 @@ import type Router from '@koa/router';
 
 import { cronActions } from '../../actions/cron-actions';
 import { OperatorError } from '../../errors';
-import { listNextSlots } from '../../scheduler/find-due-slot';
+import { listNextSlots } from '../../scheduler/cron-slots';
 import { findCronEntry } from '../../sql/find-cron-entry';
 import { listAuditEvents } from '../../sql/list-audit-events';
 import { listCronEntries } from '../../sql/list-cron-entries';
