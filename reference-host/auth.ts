@@ -5,8 +5,8 @@ import type { AuthModule, AuthorizationDecision } from '../library';
 import { findUserById, type HostUser } from './users';
 
 // Which control-plane actions each host role may take. Page access is an action too.
-const viewActions = ['view_overview', 'view_cron', 'view_audit'];
-const operatorActions = [...viewActions, 'pause_cron_entry', 'resume_cron_entry'];
+const viewActions = ['view_overview', 'view_cron', 'view_audit', 'view_forensics'];
+const operatorActions = [...viewActions, 'pause_cron_entry', 'resume_cron_entry', 'run_cron_entry'];
 const allowedActions: Record<HostUser['role'], readonly string[]> = {
   operator: operatorActions,
   viewer: viewActions,

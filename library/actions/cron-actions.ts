@@ -1,6 +1,9 @@
+import { makePgBossExecutor } from '../db/pg-boss-executor';
+import { claimCronSlot } from '../sql/claim-cron-slot';
 import { fingerprintCronEntry, type CronEntryRow } from '../sql/cron-entry-row';
 import { findCronEntry } from '../sql/find-cron-entry';
 import { pauseCronEntry } from '../sql/pause-cron-entry';
+import { recordCronSlotJob } from '../sql/record-cron-slot-job';
 import { resumeCronEntry } from '../sql/resume-cron-entry';
 import type { ActionDefinition } from './action-definition';
 
@@ -43,8 +46,28 @@ export const resumeCronEntryAction: ActionDefinition<CronEntryRow> = {
   },
 };
 
+export const runCronEntryAction: ActionDefinition<CronEntryRow> = {
+  ...cronEntryTarget,
+  name: 'run_cron_entry',
+  verb: 'Run now',
+  findInapplicability: (entry) => (entry.retired_at ? `${entry.name} is retired: the host no longer declares it.` : null),
+  describeChange: (entry) => [
+    `One job is created in queue ${entry.queue} now, with the entry's job data, outside the schedule.`,
+    entry.paused_at ? `${entry.name} stays paused; its schedule does not fire until it is resumed.` : 'The schedule is not changed; the next slot fires as planned.',
+  ],
+  async apply({ client, boss, principal }, entry) {
+    const runAt = new Date();
+    if (!(await claimCronSlot(client, entry.name, runAt, 'run_by_operator'))) return null;
+    const jobId = await boss.send(entry.queue, { ...entry.args, cronEntry: entry.name, cronRunBy: principal.id }, { db: makePgBossExecutor(client) });
+    if (!jobId) throw new Error(`pg-boss created no job in queue ${entry.queue} for run_cron_entry on ${entry.name}`);
+    await recordCronSlotJob(client, entry.name, runAt, jobId);
+    return { job_id: jobId, queue: entry.queue, run_at: runAt.toISOString() };
+  },
+};
+
 /** The audited actions on cron entries, by name. */
 export const cronActions: Record<string, ActionDefinition<CronEntryRow>> = {
   pause_cron_entry: pauseCronEntryAction,
   resume_cron_entry: resumeCronEntryAction,
+  run_cron_entry: runCronEntryAction,
 };

@@ -9,6 +9,7 @@ import type { PowertoolsEvents } from '../events/powertools-events';
 import type { ResolvedOptions } from '../options/validate-options';
 import { handleErrors } from './handle-errors';
 import { addAuditEventRoutes } from './routes/audit-events';
+import { addForensicsRoutes } from './routes/forensics';
 import { addCronActionRoutes } from './routes/cron-action-routes';
 import { addCronEntryRoutes } from './routes/cron-entries';
 import { addOverviewRoutes } from './routes/overview';
@@ -35,5 +36,6 @@ export function makeRouter(deps: { options: ResolvedOptions; events: PowertoolsE
   addCronEntryRoutes(router, deps);
   addCronActionRoutes(router, deps);
   addAuditEventRoutes(router, deps);
+  addForensicsRoutes(router, deps);
   return router;
 }

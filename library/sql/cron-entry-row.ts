@@ -19,5 +19,6 @@ export const cronEntryColumns = `name, schedule, timezone, queue, args, paused_a
 
 /** The state an operator saw in a preview; a confirmation acts only if the entry still has it. */
 export function fingerprintCronEntry(entry: CronEntryRow): { paused: boolean; updated_at: string } {
+  // retired_at and the schedule change updated_at too, so these two fields cover every change an action cares about.
   return { paused: entry.paused_at !== null, updated_at: entry.updated_at.toISOString() };
 }

@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 
-import Router from '@koa/router';
-import Koa from 'koa';
-import { PgBoss } from 'pg-boss';
-
-import { createPowertools, type CronEntryDeclaration, type DisplayPolicy, type PowertoolsEventMap, runMigrations } from '../../library';
+import { type CronEntryDeclaration, type DisplayPolicy, runMigrations } from '../../library';
 import type { CronEntryRow } from '../../library/sql/cron-entry-row';
 import { insertAuditEvent } from '../../library/sql/insert-audit-event';
 import { pauseCronEntry } from '../../library/sql/pause-cron-entry';
 import { insertCronEntries, listAllAuditEvents, nightlySync, readCronEntry, readPreviewUse, weeklyReport } from './support/cron-fixtures';
-import { headerAuth, libraryDefaultDisplay, principalOf, type TestUser, testUserHeader, testUsers } from './support/test-roles';
+import { principalOf, testUsers } from './support/test-roles';
 import { useTestDatabase } from '../support/use-test-database';
+import { startHttpHost } from './support/http-host';
 
 const database = useTestDatabase(__filename);
 const pauseReason = 'CRM maintenance window until 06:00';
@@ -35,99 +31,6 @@ afterEach(async () => {
   assert.deepEqual(await readCronEntry(database.pool, weeklyReport.name), bystanderBefore, 'bystander weekly_report is untouched');
 });
 
-interface PageResponse {
-  status: number;
-  /** The Location header resolved against the request URL, as a browser would. */
-  location: URL | null;
-  rawLocation: string | null;
-  body: string;
-}
-
-interface RequestOptions {
-  user?: TestUser;
-  method?: 'GET' | 'POST';
-  form?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
-interface HttpHost {
-  origin: string;
-  /** The mount with its trailing slash, e.g. http://127.0.0.1:1234/ops/jobs/ */
-  mountUrl: URL;
-  prefix: string;
-  /** Requests `path`, resolved against the mount URL like a relative link. */
-  request(path: string, options?: RequestOptions): Promise<PageResponse>;
-  /** Posts the confirm form of a preview page from the control plane's own origin. */
-  confirm(path: string, form: Record<string, string>, user?: TestUser, headers?: Record<string, string>): Promise<PageResponse>;
-  events: { [Name in keyof PowertoolsEventMap]?: Array<PowertoolsEventMap[Name][0]> };
-  /** Errors that reached Koa's own error handler. The library renders its errors itself, so this stays empty. */
-  koaErrors: unknown[];
-}
-
-/**
- * Starts a Koa host that mounts the control plane under `prefix` inside its own router scope,
- * as the reference host does, listening on a free loopback port.
- */
-async function startHttpHost(options: { prefix?: string; displayPolicy?: DisplayPolicy; deniedRedirect?: string } = {}): Promise<HttpHost> {
-  const prefix = options.prefix ?? '/ops/jobs';
-  const boss = new PgBoss({ connectionString: database.url, schedule: false, supervise: false, max: 2 });
-  boss.on('error', (error) => process.stderr.write(`pg-boss error in test: ${String(error)}\n`));
-  await boss.start();
-  database.cleanUpAfterTest(() => boss.stop({ graceful: false }));
-
-  const powertools = createPowertools({
-    repo: database.pool,
-    auth: headerAuth,
-    displayPolicy: options.displayPolicy ?? libraryDefaultDisplay,
-    boss,
-    ...(options.deniedRedirect ? { deniedRedirect: options.deniedRedirect } : {}),
-  });
-  const events: HttpHost['events'] = {};
-  for (const name of ['action:performed', 'action:refused', 'display:failed', 'request:failed'] as const) {
-    const received: unknown[] = [];
-    events[name] = received as never;
-    powertools.events.on(name, (event: unknown) => received.push(event));
-  }
-
-  const app = new Koa();
-  const koaErrors: unknown[] = [];
-  app.on('error', (error) => koaErrors.push(error));
-  const scope = new Router({ prefix });
-  scope.use(powertools.router.routes(), powertools.router.allowedMethods());
-  app.use(scope.routes()).use(scope.allowedMethods());
-
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  database.cleanUpAfterTest(() => new Promise((resolve) => server.close(resolve)));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const mountUrl = new URL(`${prefix}/`, origin);
-
-  async function request(path: string, requestOptions: RequestOptions = {}): Promise<PageResponse> {
-    const url = new URL(path, mountUrl);
-    const headers: Record<string, string> = { accept: 'text/html', ...requestOptions.headers };
-    if (requestOptions.user) headers[testUserHeader] = requestOptions.user.username;
-    let body: URLSearchParams | undefined;
-    if (requestOptions.form) {
-      body = new URLSearchParams(requestOptions.form);
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-    }
-
-    const response = await fetch(url, { method: requestOptions.method ?? 'GET', headers, body, redirect: 'manual' });
-    const rawLocation = response.headers.get('location');
-    return { status: response.status, rawLocation, location: rawLocation === null ? null : new URL(rawLocation, url), body: await response.text() };
-  }
-
-  return {
-    origin,
-    mountUrl,
-    prefix,
-    request,
-    confirm: (path, form, user = testUsers.operator, headers = {}) => request(path, { method: 'POST', user, form, headers: { origin, ...headers } }),
-    events,
-    koaErrors,
-  };
-}
-
 function readPreviewId(body: string): string {
   const match = /name="preview" value="([0-9a-f-]{36})"/.exec(body);
   assert.ok(match, 'the preview page carries a one-time preview id');
@@ -148,7 +51,7 @@ const controlPlanePages = ['', 'cron', 'cron/nightly_sync', 'audit', 'cron/night
 
 describe('router mount', () => {
   test('router redirects mount to slash form', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
 
     const response = await host.request(`${host.prefix}?resource=x`, { user: testUsers.operator });
 
@@ -158,7 +61,7 @@ describe('router mount', () => {
   });
 
   test('router redirects deep mount to slash form', async () => {
-    const host = await startHttpHost({ prefix: '/a/b/ops' });
+    const host = await startHttpHost(database, { prefix: '/a/b/ops' });
 
     const response = await host.request('/a/b/ops', { user: testUsers.operator });
 
@@ -168,7 +71,7 @@ describe('router mount', () => {
 
   for (const prefix of ['/ops/jobs', '/a/b/ops']) {
     test(`router links resolve under ${prefix}`, async () => {
-      const host = await startHttpHost({ prefix });
+      const host = await startHttpHost(database, { prefix });
       const pages = [...controlPlanePages, 'cron/missing_entry'];
       const followed = new Set<string>();
 
@@ -197,7 +100,7 @@ describe('router mount', () => {
 
   test('router redirects trailing-slash pages', async () => {
     // Relative links on /ops/jobs/cron/ would resolve one level too deep, so only the canonical form renders.
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     const cases: Array<[string, 'GET' | 'POST', number, string]> = [
       ['cron/', 'GET', 301, '/ops/jobs/cron'],
       ['cron/nightly_sync/', 'GET', 301, '/ops/jobs/cron/nightly_sync'],
@@ -216,7 +119,7 @@ describe('router mount', () => {
   });
 
   test('router notice links back under prefix', async () => {
-    const host = await startHttpHost({ prefix: '/a/b/ops' });
+    const host = await startHttpHost(database, { prefix: '/a/b/ops' });
 
     const response = await host.request('cron/missing_entry/pause_cron_entry', { user: testUsers.operator });
 
@@ -229,7 +132,7 @@ describe('router mount', () => {
 
 describe('router access', () => {
   test('router redirects anonymous requests to root', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
 
     for (const page of controlPlanePages) {
       const response = await host.request(page);
@@ -245,7 +148,7 @@ describe('router access', () => {
   });
 
   test('router redirects no-access user to root', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
 
     for (const page of controlPlanePages) {
       const response = await host.request(page, { user: testUsers.nobody });
@@ -258,7 +161,7 @@ describe('router access', () => {
   });
 
   test('router honours deniedRedirect option', async () => {
-    const host = await startHttpHost({ deniedRedirect: '/login?next=ops' });
+    const host = await startHttpHost(database, { deniedRedirect: '/login?next=ops' });
 
     const response = await host.request('cron', { user: testUsers.nobody });
 
@@ -267,7 +170,7 @@ describe('router access', () => {
   });
 
   test('router shows viewer a read-only entry', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
 
     const response = await host.request('cron/nightly_sync', { user: testUsers.viewer });
 
@@ -278,7 +181,7 @@ describe('router access', () => {
   });
 
   test('router rejects viewer preview and confirm', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     const operatorPreview = readPreviewId((await host.request('cron/nightly_sync/pause_cron_entry', { user: testUsers.operator })).body);
 
     const preview = await host.request('cron/nightly_sync/pause_cron_entry', { user: testUsers.viewer });
@@ -295,7 +198,7 @@ describe('router access', () => {
   });
 
   test('router rejects operator without audit identity', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
 
     const response = await host.request('cron/nightly_sync/pause_cron_entry', { user: testUsers.unaudited });
 
@@ -307,7 +210,7 @@ describe('router access', () => {
 
 describe('router actions', () => {
   test('router operator pauses through preview', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     const entryPage = await host.request('cron/nightly_sync', { user: testUsers.operator });
     assert.match(entryPage.body, /href="\.\.\/cron\/nightly_sync\/pause_cron_entry"/);
 
@@ -334,7 +237,7 @@ describe('router actions', () => {
   });
 
   test('router ignores unknown outcome values', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
 
     for (const outcome of ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'failed']) {
       const response = await host.request(`cron/nightly_sync?outcome=${outcome}`, { user: testUsers.operator });
@@ -345,7 +248,7 @@ describe('router actions', () => {
   });
 
   test('router double submit acts once', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     const previewId = readPreviewId((await host.request('cron/nightly_sync/pause_cron_entry', { user: testUsers.operator })).body);
     await host.confirm('cron/nightly_sync/pause_cron_entry', { preview: previewId, reason: pauseReason });
 
@@ -359,7 +262,7 @@ describe('router actions', () => {
   });
 
   test('router rejects cross-site confirms', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     const previewId = readPreviewId((await host.request('cron/nightly_sync/pause_cron_entry', { user: testUsers.operator })).body);
     const crossSiteHeaders: Array<Record<string, string>> = [{ origin: 'http://evil.example' }, { origin: 'null' }, { origin: '', 'sec-fetch-site': 'cross-site' }];
 
@@ -378,7 +281,7 @@ describe('router actions', () => {
   });
 
   test('router rejects a too-short reason', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     const previewId = readPreviewId((await host.request('cron/nightly_sync/pause_cron_entry', { user: testUsers.operator })).body);
     const cases: Array<[string, RegExp]> = [
       ['later', /The reason is too short \(5 characters\); write at least 8\./],
@@ -401,7 +304,7 @@ describe('router actions', () => {
   });
 
   test('router returns 404 for unknown actions', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
 
     for (const action of ['delete_cron_entry', 'constructor', '__proto__', 'toString']) {
       const preview = await host.request(`cron/nightly_sync/${action}`, { user: testUsers.operator });
@@ -409,7 +312,7 @@ describe('router actions', () => {
 
       for (const response of [preview, confirm]) {
         assert.equal(response.status, 404, `action ${action}`);
-        assert.match(response.body, /There is no cron entry action named .*Known actions: pause_cron_entry, resume_cron_entry\./);
+        assert.match(response.body, /There is no cron entry action named .*Known actions: pause_cron_entry, resume_cron_entry, run_cron_entry\./);
       }
     }
     assert.equal(await countActionPreviews(), 0);
@@ -417,7 +320,7 @@ describe('router actions', () => {
   });
 
   test('router returns 404 for unknown entries', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
 
     for (const page of ['cron/missing_entry', 'cron/missing_entry/pause_cron_entry']) {
       const response = await host.request(page, { user: testUsers.operator });
@@ -429,7 +332,7 @@ describe('router actions', () => {
 
   test('router returns 404 for malformed names', async () => {
     // Postgres rejects a null character in text, so such a name must not reach a query.
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
 
     for (const page of ['cron/nightly%00sync', 'cron/nightly%00sync/pause_cron_entry', `cron/${'x'.repeat(500)}`]) {
       const response = await host.request(page, { user: testUsers.operator });
@@ -441,7 +344,7 @@ describe('router actions', () => {
   });
 
   test('router rejects preview of inapplicable action', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     await pauseCronEntry(database.pool, nightlySync.name, 'ops-second', 'paused from another tab for the CRM upgrade');
 
     const response = await host.request('cron/nightly_sync/pause_cron_entry', { user: testUsers.operator });
@@ -461,7 +364,7 @@ describe('router rendering', () => {
   };
 
   test('router escapes hostile values', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     await insertCronEntries(database.pool, [hostileEntry]);
     const previewId = readPreviewId((await host.request('cron/hostile%3Aentry-1/pause_cron_entry', { user: testUsers.operator })).body);
     const confirmed = await host.confirm('cron/hostile%3Aentry-1/pause_cron_entry', { preview: previewId, reason: '<script>alert("reason")</script> CRM down' });
@@ -484,7 +387,7 @@ describe('router rendering', () => {
         throw new Error(`policy bug for ${kind}`);
       },
     };
-    const host = await startHttpHost({ displayPolicy: throwingPolicy });
+    const host = await startHttpHost(database, { displayPolicy: throwingPolicy });
     await pauseCronEntry(database.pool, nightlySync.name, 'ops-demo', 'secret reason text');
     await insertAuditEvent(database.pool, {
       action: 'pause_cron_entry',
@@ -509,7 +412,7 @@ describe('router rendering', () => {
 
   test('router redacts non-string policy results', async () => {
     const numberPolicy = { display: () => 42 } as unknown as DisplayPolicy;
-    const host = await startHttpHost({ displayPolicy: numberPolicy });
+    const host = await startHttpHost(database, { displayPolicy: numberPolicy });
 
     const response = await host.request('cron/nightly_sync', { user: testUsers.operator });
 
@@ -519,7 +422,7 @@ describe('router rendering', () => {
   });
 
   test('router hides repo failure details', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     bystanderReadable = false;
     await database.pool.query('drop table jobs_powertools.cron_entries cascade');
 
@@ -543,7 +446,7 @@ describe('router rendering', () => {
 
 describe('router audit filters', () => {
   test('router rejects bad audit filters', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     const cases: Array<[string, RegExp]> = [
       ['audit?before=abc', /The page cursor must be an audit event id/],
       ['audit?before=0', /The page cursor must be an audit event id/],
@@ -564,7 +467,7 @@ describe('router audit filters', () => {
   });
 
   test('router filters audit events by resource', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     for (const entryName of [nightlySync.name, weeklyReport.name]) {
       await insertAuditEvent(database.pool, {
         action: 'pause_cron_entry',
@@ -583,7 +486,7 @@ describe('router audit filters', () => {
   });
 
   test('router pages audit events with cursor', async () => {
-    const host = await startHttpHost();
+    const host = await startHttpHost(database);
     for (let index = 1; index <= 55; index += 1) {
       await insertAuditEvent(database.pool, {
         action: 'pause_cron_entry',

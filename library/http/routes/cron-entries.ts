@@ -3,9 +3,11 @@ import type Router from '@koa/router';
 import { cronActions } from '../../actions/cron-actions';
 import { OperatorError } from '../../errors';
 import { listNextSlots } from '../../scheduler/cron-slots';
+import { describeSchedule } from '../../scheduler/describe-schedule';
 import { findCronEntry } from '../../sql/find-cron-entry';
 import { listAuditEvents } from '../../sql/list-audit-events';
 import { listCronEntries } from '../../sql/list-cron-entries';
+import { listCronSlots } from '../../sql/list-cron-slots';
 import { decide, openPage } from '../page-access';
 import { addRoute, type RouteDeps, readParameter, renderPage } from '../route-deps';
 
@@ -20,7 +22,8 @@ export function addCronEntryRoutes(router: Router, deps: RouteDeps): void {
     if (!page) return;
 
     const entries = await listCronEntries(deps.options.repo);
-    renderPage(ctx, deps, '/cron', 'cron-list.njk', { title: 'Cron entries', show: page.display, entries });
+    const described = entries.map((entry) => ({ ...entry, scheduleInWords: describeSchedule(entry.schedule, entry.timezone) }));
+    renderPage(ctx, deps, '/cron', 'cron-list.njk', { title: 'Cron entries', show: page.display, entries: described });
   });
 
   addRoute(router, 'get', '/cron/:name', async (ctx) => {
@@ -40,12 +43,15 @@ export function addCronEntryRoutes(router: Router, deps: RouteDeps): void {
       allowedActions.push({ name: action.name, verb: action.verb, allowed: decision.allowed, reason: decision.allowed ? null : decision.reason });
     }
     const events = await listAuditEvents(repo, { resourceType: 'cron_entry', resourceId: name, limit: 20 });
+    const slots = await listCronSlots(repo, name, 10);
 
     renderPage(ctx, deps, '/cron/:name', 'cron-entry.njk', {
       title: `Cron entry ${name}`,
       show: page.display,
       entry,
-      nextSlots: entry.paused_at ? [] : listNextSlots(entry.schedule, entry.timezone, new Date(), 3),
+      scheduleInWords: describeSchedule(entry.schedule, entry.timezone),
+      nextSlots: entry.paused_at || entry.retired_at ? [] : listNextSlots(entry.schedule, entry.timezone, new Date(), 3),
+      slots,
       actions: allowedActions,
       readOnly: allowedActions.length > 0 && allowedActions.every((action) => !action.allowed),
       events,
