@@ -33,7 +33,7 @@ export function makeHostApp(deps: { pool: Pool; boss: PgBoss; logger: PinoLogger
   app.on('error', (error, ctx) => logger.error({ err: error, path: ctx?.path }, 'request failed'));
 
   app.use(async (ctx, next) => {
-    ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'none'; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+    ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'same-origin');
     await next();
@@ -49,6 +49,8 @@ export function makeHostApp(deps: { pool: Pool; boss: PgBoss; logger: PinoLogger
     logger: logger.child({ component: 'jobs-powertools' }),
     cronEntries: hostCronEntries,
     schedulerIntervalSeconds: 2,
+    // The host's content security policy allows script-src 'self', so the overview may refresh itself.
+    liveUpdates: true,
   });
 
   const site = new Router();

@@ -5,8 +5,9 @@ import type { AuthModule, AuthorizationDecision } from '../library';
 import { findUserById, type HostUser } from './users';
 
 // Which control-plane actions each host role may take. Page access is an action too.
-const viewActions = ['view_overview', 'view_cron', 'view_audit', 'view_forensics'];
-const operatorActions = [...viewActions, 'pause_cron_entry', 'resume_cron_entry', 'run_cron_entry'];
+const viewActions = ['view_overview', 'view_cron', 'view_audit', 'view_forensics', 'view_jobs', 'export_audit_events'];
+const jobActions = ['retry_job', 'cancel_job', 'resume_job', 'delete_job', 'retry_all_jobs', 'cancel_all_jobs'];
+const operatorActions = [...viewActions, 'pause_cron_entry', 'resume_cron_entry', 'run_cron_entry', ...jobActions];
 const allowedActions: Record<HostUser['role'], readonly string[]> = {
   operator: operatorActions,
   viewer: viewActions,

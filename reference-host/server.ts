@@ -20,7 +20,8 @@ async function main(): Promise<void> {
 
   const pool = new Pool({ connectionString: config.databaseUrl, max: 10 });
   pool.on('error', (error) => logger.error({ err: error }, 'idle Postgres client failed'));
-  const boss = new PgBoss({ connectionString: config.databaseUrl, max: 5 });
+  // persistQueueStats feeds the overview's 24-hour chart from pg-boss's own queue statistics.
+  const boss = new PgBoss({ connectionString: config.databaseUrl, max: 5, persistQueueStats: true });
   boss.on('error', (error) => logger.error({ err: error }, 'pg-boss reported an error'));
 
   const { app, powertools } = makeHostApp({ pool, boss, logger, sessionKeys: config.sessionKeys, trustProxy: config.trustProxy });

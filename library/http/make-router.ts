@@ -15,6 +15,7 @@ import { addCronEntryRoutes } from './routes/cron-entries';
 import { addOverviewRoutes } from './routes/overview';
 
 const stylesheet = readFileSync(path.join(__dirname, '..', 'assets', 'powertools.css'), 'utf8');
+const liveCountsScript = readFileSync(path.join(__dirname, '..', 'assets', 'live-counts.js'), 'utf8');
 
 /**
  * Builds the router the host mounts inside its own scope, normally `/ops/jobs`. It has no
@@ -25,11 +26,17 @@ export function makeRouter(deps: { options: ResolvedOptions; events: PowertoolsE
   router.use(handleErrors(deps.templates, deps.events));
   router.use(bodyParser({ enableTypes: ['form'], formLimit: '16kb' }));
 
-  // The stylesheet is the one unauthenticated route: it holds no data and pages need it to render the denial notice.
+  // The assets are the only routes without a permission check: they hold no data, and the
+  // denial notice needs the stylesheet too.
   router.get('/assets/powertools.css', (ctx) => {
     ctx.type = 'text/css';
     ctx.set('Cache-Control', 'public, max-age=300');
     ctx.body = stylesheet;
+  });
+  router.get('/assets/live-counts.js', (ctx) => {
+    ctx.type = 'application/javascript';
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = liveCountsScript;
   });
 
   addOverviewRoutes(router, deps);

@@ -27,6 +27,12 @@ export interface PowertoolsOptions {
   retireUndeclaredCronEntries?: boolean;
   /** Seconds between scheduler ticks. Default 5. */
   schedulerIntervalSeconds?: number;
+  /**
+   * Whether the overview refreshes its counts every 15 seconds with a small script served from
+   * the mount. Enable it only when the host's content security policy allows `script-src 'self'`;
+   * without it the overview is a plain page. Default false.
+   */
+  liveUpdates?: boolean;
   /** Shortest operator reason accepted for an audited action. Default 8 characters. */
   minimumReasonLength?: number;
 }
@@ -84,6 +90,11 @@ export function validateOptions(options: unknown): ResolvedOptions {
     );
   }
 
+  const liveUpdates = input.liveUpdates ?? false;
+  if (typeof liveUpdates !== 'boolean') {
+    throw new PowertoolsConfigError('liveUpdates', `liveUpdates must be true or false, got ${describe(liveUpdates)}.`);
+  }
+
   const minimumReasonLength = input.minimumReasonLength ?? 8;
   if (!Number.isInteger(minimumReasonLength) || (minimumReasonLength as number) < 1 || (minimumReasonLength as number) > 500) {
     throw new PowertoolsConfigError(
@@ -102,6 +113,7 @@ export function validateOptions(options: unknown): ResolvedOptions {
     deniedRedirect,
     cronEntries: validateCronEntryDeclarations(input.cronEntries ?? []),
     retireUndeclaredCronEntries,
+    liveUpdates,
     schedulerIntervalSeconds,
     minimumReasonLength: minimumReasonLength as number,
   };

@@ -451,7 +451,7 @@ describe('router audit filters', () => {
       ['audit?before=abc', /The page cursor must be an audit event id/],
       ['audit?before=0', /The page cursor must be an audit event id/],
       ['audit?before=99999999999999999999', /The page cursor must be an audit event id/],
-      ['audit?resource_type=%3Cx%3E', /Unknown resource type filter\. Use one of: cron_entry, job, queue, workflow\./],
+      ['audit?resource_type=%3Cx%3E', /Unknown resource type filter\. Use one of: cron_entry, job, queue, workflow, workflow_step\./],
       [`audit?resource_id=${'x'.repeat(201)}`, /longer than 200 characters/],
       ['audit?resource_id=nightly%00sync', /The resource filter contains a null character/],
     ];

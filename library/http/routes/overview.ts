@@ -1,16 +1,17 @@
 import type Router from '@koa/router';
 
-import { listAuditEvents } from '../../sql/list-audit-events';
-import { listCronEntries } from '../../sql/list-cron-entries';
+import { buildOverview } from '../../overview/build-overview';
+import { chartHeight, chartWidth, readQueueHistory } from '../../overview/queue-history';
 import { openPage } from '../page-access';
 import { addRoute, type RouteDeps, renderPage } from '../route-deps';
 
 /**
- * The overview puts what needs an operator first: queues with failed jobs, then paused cron
- * entries (waiting on purpose), then what operators did recently.
+ * The overview puts what needs an operator first: failures to review, work blocked or stuck,
+ * work waiting on purpose, what ran recently and what operators did. `/overview.json` serves
+ * the bucket counts for the page's optional live refresh.
  */
 export function addOverviewRoutes(router: Router, deps: RouteDeps): void {
-  addRoute(router, 'get', '/', async (ctx) => {
+  router.get('/', async (ctx) => {
     // Relative links resolve below the mount only when its URL ends in "/".
     if (!ctx.path.endsWith('/')) {
       const lastSegment = ctx.path.split('/').pop() ?? '';
@@ -19,26 +20,25 @@ export function addOverviewRoutes(router: Router, deps: RouteDeps): void {
       return;
     }
 
+    ctx.state.powertoolsRoot = './';
     const page = await openPage(ctx, deps, 'view_overview', { type: 'page', id: 'overview' });
     if (!page) return;
 
     const { repo, boss } = deps.options;
-    const [queues, cronEntries, recentEvents] = await Promise.all([
-      boss.getQueues(),
-      listCronEntries(repo),
-      listAuditEvents(repo, { limit: 5 }),
-    ]);
-    const failingQueues = queues.filter((queue) => queue.failedCount > 0).sort((a, b) => b.failedCount - a.failedCount);
-    const pausedEntries = cronEntries.filter((entry) => entry.paused_at);
+    const overview = await buildOverview(repo, boss);
+    const history = await readQueueHistory(boss, overview.queues);
+    renderPage(ctx, deps, '/', 'overview.njk', { title: 'Overview', section: 'overview', show: page.display, ...overview, history, chartWidth, chartHeight, liveUpdates: deps.options.liveUpdates });
+  });
 
-    renderPage(ctx, deps, '/', 'overview.njk', {
-      title: 'Overview',
-      show: page.display,
-      queues,
-      failingQueues,
-      failedJobs: failingQueues.reduce((sum, queue) => sum + queue.failedCount, 0),
-      pausedEntries,
-      recentEvents,
-    });
+  addRoute(router, 'get', '/overview.json', async (ctx) => {
+    const page = await openPage(ctx, deps, 'view_overview', { type: 'page', id: 'overview' });
+    if (!page) return;
+
+    const overview = await buildOverview(deps.options.repo, deps.options.boss);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = {
+      buckets: overview.buckets.map((bucket) => ({ key: bucket.key, count: bucket.count, countNote: bucket.countNote, diagnosis: bucket.diagnosis })),
+      generatedAt: new Date().toISOString(),
+    };
   });
 }

@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import { PgBoss } from 'pg-boss';
 
-import { createPowertools, type DisplayPolicy, type PowertoolsEventMap } from '../../../library';
+import { type AuthModule, createPowertools, type DisplayPolicy, type PowertoolsEventMap } from '../../../library';
 import type { TestDatabaseHandle } from '../../support/use-test-database';
 import { headerAuth, libraryDefaultDisplay, type TestUser, testUserHeader, testUsers } from './test-roles';
 
@@ -41,7 +41,7 @@ export interface HttpHost {
  * Starts a Koa host that mounts the control plane under `prefix` inside its own router scope,
  * as the reference host does, listening on a free loopback port.
  */
-export async function startHttpHost(database: TestDatabaseHandle, options: { prefix?: string; displayPolicy?: DisplayPolicy; deniedRedirect?: string } = {}): Promise<HttpHost> {
+export async function startHttpHost(database: TestDatabaseHandle, options: { prefix?: string; displayPolicy?: DisplayPolicy; deniedRedirect?: string; auth?: AuthModule } = {}): Promise<HttpHost> {
   const prefix = options.prefix ?? '/ops/jobs';
   const boss = new PgBoss({ connectionString: database.url, schedule: false, supervise: false, max: 2 });
   boss.on('error', (error) => process.stderr.write(`pg-boss error in test: ${String(error)}\n`));
@@ -50,7 +50,7 @@ export async function startHttpHost(database: TestDatabaseHandle, options: { pre
 
   const powertools = createPowertools({
     repo: database.pool,
-    auth: headerAuth,
+    auth: options.auth ?? headerAuth,
     displayPolicy: options.displayPolicy ?? libraryDefaultDisplay,
     boss,
     ...(options.deniedRedirect ? { deniedRedirect: options.deniedRedirect } : {}),
