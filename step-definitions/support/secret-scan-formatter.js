@@ -1,5 +1,5 @@
 // Cucumber-js formatter that fails the run when a secret leaked into the run's messages or into
-// proof/<lane>/. Use it in a profile:
+// proof/<lane>/ (proof/<lane>--<variant>/ when KJP_PROOF_VARIANT is set). Use it in a profile:
 //   format: ['./step-definitions/support/secret-scan-formatter.js:proof/upgrade-proof/secret-scan.log'],
 //   formatOptions: { lane: 'upgrade-proof' },
 // Plain CommonJS, so cucumber-js can import it whether or not a TypeScript loader is active.
@@ -14,6 +14,7 @@ if (!('.ts' in require.extensions)) {
 }
 
 const { describeFindings, resolveLane, runSecretScan, summarizeReport } = require('./secret-scan-report.ts');
+const { proofDirectoryNameOf } = require('./proof-bundle.ts');
 
 class SecretScanFormatter extends Formatter {
   static documentation = 'Fails the run when a secret appears in the messages or in proof/<lane>/';
@@ -21,7 +22,8 @@ class SecretScanFormatter extends Formatter {
   constructor(options) {
     super(options);
     this.envelopes = [];
-    this.lane = resolveLane(options.env, options.parsedArgvOptions);
+    // The scan covers proof/<lane>--<variant>/ when KJP_PROOF_VARIANT is set, like proof-bundle.ts.
+    this.lane = proofDirectoryNameOf(resolveLane(options.env, options.parsedArgvOptions), options.env);
     this.workingDirectory = options.cwd;
     // A file target of this formatter may sit inside proof/<lane>/ and is still open.
     this.ownOutputPath = typeof options.stream.path === 'string' ? options.stream.path : undefined;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { Client } from 'pg';
@@ -61,6 +62,19 @@ describe('choosePostgresProvider', () => {
     const choice = await choosePostgresProvider({ DATABASE_URL: '' }, engineDown);
 
     assert.equal(choice.name, 'embedded');
+  });
+
+  test('choosePostgresProvider prefers DATABASE_URL over an engine', async () => {
+    const choice = await choosePostgresProvider({ DATABASE_URL: 'postgres://u:p@127.0.0.1/db' }, engineUp);
+
+    assert.equal(choice.name, 'database-url');
+  });
+
+  test('choosePostgresProvider treats empty override as unset', async () => {
+    const choice = await choosePostgresProvider({ KJP_POSTGRES_PROVIDER: '' }, engineUp);
+
+    assert.equal(choice.name, 'testcontainers');
+    assert.doesNotMatch(choice.reason, /KJP_POSTGRES_PROVIDER/);
   });
 
   test('choosePostgresProvider honours forced embedded', async () => {
@@ -137,6 +151,30 @@ describe('probeContainerEngine', () => {
     assert.equal(probe.reachable, false);
     assert.match(probe.detail, /no answer within 500 ms/);
     assert.ok(elapsedMs < 2_500, `probe took ${elapsedMs} ms`);
+  });
+
+  test('probeContainerEngine skips the probe without a socket', async (t) => {
+    // HOME decides where the user-level socket and ~/.testcontainers.properties are looked for.
+    const home = mkdtempSync(path.join(tmpdir(), 'kjp-probe-home-'));
+    const previousHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const systemSockets = ['/var/run/docker.sock', `/run/user/${process.getuid?.() ?? 0}/docker.sock`];
+      const present = systemSockets.find((socket) => existsSync(socket));
+      if (present) {
+        t.skip(`this machine has an engine socket at ${present}, so the probe would run`);
+        return;
+      }
+
+      const probe = await probeContainerEngine({ HOME: home });
+
+      assert.equal(probe.reachable, false);
+      assert.match(probe.detail, /DOCKER_HOST is not set and no socket exists at \/var\/run\/docker\.sock/);
+    } finally {
+      if (previousHome === undefined) delete process.env.HOME;
+      else process.env.HOME = previousHome;
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   test('probeContainerEngine reports a refused engine', async () => {
