@@ -7,7 +7,7 @@ import { findNewestFailedJob } from '../sql/find-newest-failed-job';
 import type { AuditEventRow } from '../sql/insert-audit-event';
 import { listAuditEvents } from '../sql/list-audit-events';
 import { listCronEntries } from '../sql/list-cron-entries';
-import { listExpiredActiveJobs } from '../sql/list-expired-active-jobs';
+import { type ExpiredActiveJob, listExpiredActiveJobs } from '../sql/list-expired-active-jobs';
 
 export type BucketKey = 'needs_review' | 'blocked' | 'waiting' | 'recent' | 'operators';
 
@@ -40,6 +40,9 @@ export interface Overview {
 
 const exemplarCount = 3;
 const countCap = 1000;
+// Expired jobs are listed, not only counted, so their cap is smaller: an operator needs to know
+// that jobs are stuck and see the oldest, not their exact number.
+const expiredCap = 100;
 const monitorNote = "from pg-boss's queue monitor; may lag by up to a minute";
 
 /**
@@ -49,23 +52,26 @@ const monitorNote = "from pg-boss's queue monitor; may lag by up to a minute";
  * tables with millions of jobs.
  */
 export async function buildOverview(pool: Pool, boss: PgBoss, now = new Date()): Promise<Overview> {
-  const [allQueues, cronEntries, recentEvents, expired, workers] = await Promise.all([
+  const [allQueues, cronEntries, recentEvents, workers] = await Promise.all([
     boss.getQueues(),
     listCronEntries(pool),
     listAuditEvents(pool, { limit: 5 }),
-    listExpiredActiveJobs(pool, exemplarCount, countCap),
     readWorkerQueues(boss),
   ]);
   // pg-boss's own internal queues are not the host's work.
   const queues = allQueues.filter((queue) => !queue.name.startsWith('__pgboss__'));
-
   const failing = queues.filter((queue) => queue.failedCount > 0).sort((a, b) => b.failedCount - a.failedCount);
-  const newestFailures = await Promise.all(failing.slice(0, exemplarCount).map((queue) => findNewestFailedJob(pool, queue.name)));
+  const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
+
+  // The per-queue reads are independent, so they run side by side on the pool.
+  const [expired, newestFailures, completed] = await Promise.all([
+    readExpiredActiveJobs(pool, queues),
+    Promise.all(failing.slice(0, exemplarCount).map((queue) => findNewestFailedJob(pool, queue.name))),
+    Promise.all(queues.map(async (queue) => ({ queue: queue.name, count: await countRecentlyCompletedJobs(pool, queue.name, hourAgo, countCap) }))),
+  ]);
   const backlogWithoutWorkers = workers ? queues.filter((queue) => queue.readyCount > 0 && !workers.has(queue.name)) : [];
   const pausedEntries = cronEntries.filter((entry) => entry.paused_at && !entry.retired_at);
   const deferred = queues.reduce((sum, queue) => sum + queue.deferredCount, 0);
-  const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
-  const completed = await Promise.all(queues.map(async (queue) => ({ queue: queue.name, count: await countRecentlyCompletedJobs(pool, queue.name, hourAgo, countCap) })));
   const completedTotal = completed.reduce((sum, item) => sum + item.count, 0);
   const failedTotal = failing.reduce((sum, queue) => sum + queue.failedCount, 0);
 
@@ -86,7 +92,7 @@ export async function buildOverview(pool: Pool, boss: PgBoss, now = new Date()):
       key: 'blocked',
       title: 'Blocked or stuck',
       count: expired.count + backlogWithoutWorkers.length,
-      countNote: expired.count >= countCap ? `expired jobs capped at ${countCap}` : null,
+      countNote: expired.count >= expiredCap ? `expired jobs capped at ${expiredCap}` : null,
       diagnosis: describeBlocked(expired.count, backlogWithoutWorkers.map((queue) => queue.name), workers !== null),
       ownership: backlogWithoutWorkers.length > 0 ? 'host-owned follow-up' : 'Powertools-native',
       posture: 'Inspection only',
@@ -136,6 +142,20 @@ export async function buildOverview(pool: Pool, boss: PgBoss, now = new Date()):
   ];
 
   return { buckets, queues, recentEvents };
+}
+
+/**
+ * Expired active jobs across queues: the oldest few, and a count capped at `expiredCap`. Every
+ * queue is read, not only those whose monitor count shows active jobs, because a stopped
+ * supervisor is exactly when those counts go stale.
+ */
+async function readExpiredActiveJobs(pool: Pool, queues: QueueResult[]): Promise<{ jobs: ExpiredActiveJob[]; count: number }> {
+  const perQueue = await Promise.all(queues.map((queue) => listExpiredActiveJobs(pool, queue.name, expiredCap)));
+  const all = perQueue.flat();
+  return {
+    jobs: all.sort((a, b) => a.started_on.getTime() - b.started_on.getTime()).slice(0, exemplarCount),
+    count: Math.min(expiredCap, all.length),
+  };
 }
 
 function describeBlocked(expired: number, queuesWithoutWorkers: string[], workersKnown: boolean): string {
