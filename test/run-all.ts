@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   if (only !== 'lanes') counts.push(await runNodeTests());
   if (only !== 'unit') {
     for (const lane of listLaneProfiles()) counts.push(await runLane(lane));
+    await run(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(repositoryRoot, 'lanes', 'support-truth', 'write-support-truth.ts')], {});
   }
 
   const passed = counts.reduce((sum, count) => sum + count.passed, 0);
