@@ -47,4 +47,10 @@ module.exports = {
     formatOptions: { lane: 'all-lanes' },
   },
   'upgrade-proof': laneProfile('upgrade-proof'),
+  'fresh-install': laneProfile('fresh-install'),
+  'first-session': laneProfile('first-session'),
+  'native-first': laneProfile('native-first'),
+  doctor: laneProfile('doctor'),
+  'historical-compatibility': laneProfile('historical-compatibility'),
+  bridge: laneProfile('bridge'),
 };

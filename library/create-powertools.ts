@@ -1,19 +1,26 @@
 import type Router from '@koa/router';
 
+import { makeBridge } from './bridge/make-bridge';
 import { PowertoolsConfigError } from './errors';
 import { makePowertoolsEvents, type PowertoolsEvents, subscribeLogger } from './events/powertools-events';
 import { makeRouter } from './http/make-router';
 import { makeTemplateEnvironment } from './http/render-page';
 import { readMigrationStatus } from './migrations/run-migrations';
 import { type PowertoolsOptions, validateOptions } from './options/validate-options';
+import { checkPgBossSchema } from './pgboss/check-pg-boss-schema';
 import { makeCronScheduler } from './scheduler/cron-scheduler';
 import { retireUndeclaredCronEntries } from './sql/retire-undeclared-cron-entries';
 import { upsertCronEntries } from './sql/upsert-cron-entries';
+import { makeWorkflowRuntime, type WorkflowRuntime } from './workflows/workflow-runtime';
 
 export interface Powertools {
   /** Mount inside the host's own scope and pipeline, e.g. at `/ops/jobs`. */
   router: Router;
-  /** Starts and stops the cron scheduler. `start()` fails while library migrations are pending. */
+  /**
+   * Starts and stops the cron scheduler and the workflow runtime. `start()` fails while library
+   * migrations are pending or when the pg-boss schema version is one the library does not support.
+   * `stop()` also closes the bridge's dashboard connections; a later bridge request reopens them.
+   */
   runtime: {
     start(): Promise<void>;
     stop(): Promise<void>;
@@ -22,24 +29,32 @@ export interface Powertools {
   };
   /** Every library event; the host's logger, when given, is already subscribed. */
   events: PowertoolsEvents;
+  /** Inserts workflows and runs their steps; register step handlers with `work()` before `runtime.start()`. */
+  workflows: WorkflowRuntime;
 }
 
 /**
  * Creates the control plane from the host's seams. Throws `PowertoolsConfigError` naming the
- * option at fault when `repo`, `auth`, `displayPolicy` or `boss` is missing or malformed;
- * nothing falls back to a default.
+ * option at fault when `repo`, `auth`, `displayPolicy` or `boss` is missing or malformed, or
+ * when the bridge is enabled without @pg-boss/dashboard installed. Nothing falls back to a default.
  */
 export function createPowertools(options: PowertoolsOptions): Powertools {
   const resolved = validateOptions(options);
   const events = makePowertoolsEvents();
   if (resolved.logger) subscribeLogger(events, resolved.logger);
 
-  const router = makeRouter({ options: resolved, events, templates: makeTemplateEnvironment() });
+  const bridge = resolved.bridge ? makeBridge({ bridge: resolved.bridge, repo: resolved.repo, logger: resolved.logger }) : null;
+  const templates = makeTemplateEnvironment();
+  // Native job pages link to the bridge only when it is mounted.
+  templates.addGlobal('bridgeEnabled', bridge !== null);
+  const router = makeRouter({ options: resolved, events, templates, bridge });
   const scheduler = makeCronScheduler({ pool: resolved.repo, boss: resolved.boss, events, intervalSeconds: resolved.schedulerIntervalSeconds });
+  const workflows = makeWorkflowRuntime({ pool: resolved.repo, boss: resolved.boss, logger: resolved.logger, reconcileIntervalSeconds: resolved.schedulerIntervalSeconds });
 
   return {
     router,
     events,
+    workflows,
     runtime: {
       async start() {
         const status = await readMigrationStatus(resolved.repo);
@@ -49,6 +64,7 @@ export function createPowertools(options: PowertoolsOptions): Powertools {
             `The database behind repo has ${status.pending.length} pending koa-jobs-powertools migration(s): ${status.pending.join(', ')}. Run the library's migrations (runMigrations(pool)) before starting the host.`,
           );
         }
+        await checkPgBossSchema(resolved.repo);
 
         for (const queue of new Set(resolved.cronEntries.map((entry) => entry.queue))) {
           await resolved.boss.createQueue(queue);
@@ -60,8 +76,13 @@ export function createPowertools(options: PowertoolsOptions): Powertools {
           if (retired.length > 0) events.emit('cron:retired', { entries: retired });
         }
         scheduler.start();
+        await workflows.start();
       },
-      stop: () => scheduler.stop(),
+      async stop() {
+        await workflows.stop();
+        await scheduler.stop();
+        await bridge?.close();
+      },
       tick: (now) => scheduler.tick(now),
     },
   };

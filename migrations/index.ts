@@ -6,6 +6,9 @@ import { createCronSlots } from './0005_create_cron_slots';
 import { rejectAuditEventTruncate } from './0006_reject_audit_event_truncate';
 import { recordCronSlotOutcomes } from './0007_record_cron_slot_outcomes';
 import { retireUndeclaredCronEntries } from './0008_retire_undeclared_cron_entries';
+import { createWorkflows } from './0010_create_workflows';
+import { recordWorkflowEvidence } from './0011_record_workflow_evidence';
+import { recordSchedulerHeartbeats } from './0012_record_scheduler_heartbeats';
 import type { LibraryMigration } from './migration';
 
 export type { LibraryMigration } from './migration';
@@ -20,4 +23,7 @@ export const libraryMigrations: readonly LibraryMigration[] = [
   rejectAuditEventTruncate,
   recordCronSlotOutcomes,
   retireUndeclaredCronEntries,
+  createWorkflows,
+  recordWorkflowEvidence,
+  recordSchedulerHeartbeats,
 ];

@@ -12,6 +12,18 @@ import { hostDisplayPolicy } from './display-policy';
 import { renderHome, renderLogin } from './pages';
 import { verifyUser } from './users';
 
+/**
+ * Reads REFERENCE_HOST_BRIDGE: `enabled` mounts the read-only pg-boss dashboard bridge at
+ * /ops/jobs/pg-boss; `disabled` or unset leaves it out.
+ */
+export function readBridgeChoice(env: NodeJS.ProcessEnv): boolean {
+  const value = env.REFERENCE_HOST_BRIDGE ?? 'disabled';
+  if (value !== 'enabled' && value !== 'disabled') {
+    throw new Error(`REFERENCE_HOST_BRIDGE must be "enabled" or "disabled", got ${JSON.stringify(value)}.`);
+  }
+  return value === 'enabled';
+}
+
 export interface HostApp {
   app: Koa;
   powertools: Powertools;
@@ -51,6 +63,7 @@ export function makeHostApp(deps: { pool: Pool; boss: PgBoss; logger: PinoLogger
     schedulerIntervalSeconds: 2,
     // The host's content security policy allows script-src 'self', so the overview may refresh itself.
     liveUpdates: true,
+    bridge: readBridgeChoice(process.env) ? { enabled: true } : false,
   });
 
   const site = new Router();

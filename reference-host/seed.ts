@@ -2,11 +2,12 @@ import { Pool } from 'pg';
 import { PgBoss } from 'pg-boss';
 import pino from 'pino';
 
+import { seedWorkflows } from './seed-workflows';
 import { upsertUser } from './users';
 import { hostQueues } from './workers';
 
 /**
- * Seeds the demo operators and some jobs in each state. The password comes from
+ * Seeds the demo operators, some jobs in each state and workflows in every state. The password comes from
  * `REFERENCE_HOST_DEMO_PASSWORD`; there is deliberately no default password.
  */
 async function main(): Promise<void> {
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     await boss.start();
     for (const queue of hostQueues) await boss.createQueue(queue, { retryLimit: 0 });
     await seedJobs(boss);
+    await seedWorkflows({ databaseUrl, boss, logger });
     logger.info({ event: 'seed:done' }, 'demo users and jobs seeded');
   } finally {
     await boss.stop({ graceful: false });

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { makeHostApp } from './app';
 import { readHostConfig } from './config';
 import { startWorkers } from './workers';
+import { registerWorkflowHandlers } from './workflows';
 
 /**
  * Starts the reference host as its own process with `DATABASE_URL` and `PORT`; `SESSION_KEYS`
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   const { app, powertools } = makeHostApp({ pool, boss, logger, sessionKeys: config.sessionKeys, trustProxy: config.trustProxy });
   await boss.start();
   await startWorkers(boss, logger);
+  await registerWorkflowHandlers(powertools.workflows, logger);
   await powertools.runtime.start();
 
   const server = app.listen(config.port, '127.0.0.1', () => {

@@ -137,7 +137,8 @@ function renderPreview(ctx: Context, deps: RouteDeps, spec: ActionRouteSpec, tar
   }, status);
 }
 
-function findReasonProblem(reason: string, minimumLength: number): string | null {
+/** Returns why an operator's reason cannot be recorded, or null when it can. */
+export function findReasonProblem(reason: string, minimumLength: number): string | null {
   if (reason.length === 0) return 'A reason is required: say why, for the audit trail.';
   if (reason.length < minimumLength) return `The reason is too short (${reason.length} characters); write at least ${minimumLength}.`;
   if (reason.length > maximumReasonLength) return `The reason is too long (${reason.length} characters); keep it under ${maximumReasonLength}.`;

@@ -5,6 +5,8 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type nunjucks from 'nunjucks';
 
+import { addBridgeRoutes } from '../bridge/add-bridge-routes';
+import type { Bridge } from '../bridge/make-bridge';
 import type { PowertoolsEvents } from '../events/powertools-events';
 import type { ResolvedOptions } from '../options/validate-options';
 import { handleErrors } from './handle-errors';
@@ -12,16 +14,22 @@ import { addAuditEventRoutes } from './routes/audit-events';
 import { addForensicsRoutes } from './routes/forensics';
 import { addCronActionRoutes } from './routes/cron-action-routes';
 import { addCronEntryRoutes } from './routes/cron-entries';
+import { addJobActionRoutes } from './routes/job-action-routes';
+import { addJobRoutes } from './routes/jobs';
+import { addBulkJobActionRoutes } from './routes/jobs-bulk-action-routes';
 import { addOverviewRoutes } from './routes/overview';
+import { addWorkflowActionRoutes } from './routes/workflow-action-routes';
+import { addWorkflowRoutes } from './routes/workflows';
 
 const stylesheet = readFileSync(path.join(__dirname, '..', 'assets', 'powertools.css'), 'utf8');
 const liveCountsScript = readFileSync(path.join(__dirname, '..', 'assets', 'live-counts.js'), 'utf8');
 
 /**
  * Builds the router the host mounts inside its own scope, normally `/ops/jobs`. It has no
- * prefix of its own and links only relatively, so any mount path works.
+ * prefix of its own and links only relatively, so any mount path works. With a `bridge`, it
+ * also serves the read-only pg-boss dashboard at `pg-boss` below the mount.
  */
-export function makeRouter(deps: { options: ResolvedOptions; events: PowertoolsEvents; templates: nunjucks.Environment }): Router {
+export function makeRouter(deps: { options: ResolvedOptions; events: PowertoolsEvents; templates: nunjucks.Environment; bridge?: Bridge | null }): Router {
   const router = new Router();
   router.use(handleErrors(deps.templates, deps.events));
   router.use(bodyParser({ enableTypes: ['form'], formLimit: '16kb' }));
@@ -42,7 +50,13 @@ export function makeRouter(deps: { options: ResolvedOptions; events: PowertoolsE
   addOverviewRoutes(router, deps);
   addCronEntryRoutes(router, deps);
   addCronActionRoutes(router, deps);
+  addJobRoutes(router, deps);
+  addJobActionRoutes(router, deps);
+  addBulkJobActionRoutes(router, deps);
+  addWorkflowRoutes(router, deps);
+  addWorkflowActionRoutes(router, deps);
   addAuditEventRoutes(router, deps);
   addForensicsRoutes(router, deps);
+  if (deps.bridge) addBridgeRoutes(router, { ...deps, bridge: deps.bridge });
   return router;
 }

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { PgBoss } from 'pg-boss';
 
+import { type BridgeOptions, type ResolvedBridgeOptions, validateBridgeOptions } from '../bridge/bridge-options';
 import { PowertoolsConfigError } from '../errors';
 import type { AuthModule, DisplayPolicy, Logger } from '../seams';
 import type { CronEntryDeclaration, ResolvedCronEntryDeclaration } from '../scheduler/cron-entry-declaration';
@@ -13,8 +14,11 @@ export interface PowertoolsOptions {
   displayPolicy: DisplayPolicy;
   /** A started or startable pg-boss instance; cron entries fire into it. */
   boss: PgBoss;
-  /** The read-only bridge to @pg-boss/dashboard. Only `false` (or leaving it out) is accepted today. */
-  bridge?: false;
+  /**
+   * The read-only bridge to @pg-boss/dashboard at `pg-boss` below the mount: false (the default)
+   * or `{ enabled: true }`. Enabling it needs the optional peer dependency installed.
+   */
+  bridge?: BridgeOptions;
   logger?: Logger;
   /** Path a denied or anonymous page request is redirected to. Default `/`, the host root. */
   deniedRedirect?: string;
@@ -39,7 +43,7 @@ export interface PowertoolsOptions {
 
 export interface ResolvedOptions extends Required<Omit<PowertoolsOptions, 'logger' | 'bridge' | 'cronEntries'>> {
   logger: Logger | undefined;
-  bridge: false;
+  bridge: ResolvedBridgeOptions | false;
   cronEntries: ResolvedCronEntryDeclaration[];
 }
 
@@ -63,7 +67,7 @@ export function validateOptions(options: unknown): ResolvedOptions {
   validateAuth(input.auth);
   validateDisplayPolicy(input.displayPolicy);
   validateBoss(input.boss);
-  validateBridge(input.bridge);
+  const bridge = validateBridgeOptions(input.bridge, describe);
   validateLogger(input.logger);
 
   const deniedRedirect = input.deniedRedirect ?? '/';
@@ -108,7 +112,7 @@ export function validateOptions(options: unknown): ResolvedOptions {
     auth: input.auth as AuthModule,
     displayPolicy: input.displayPolicy as DisplayPolicy,
     boss: input.boss as PgBoss,
-    bridge: false,
+    bridge,
     logger: input.logger as Logger | undefined,
     deniedRedirect,
     cronEntries: validateCronEntryDeclarations(input.cronEntries ?? []),
@@ -178,14 +182,6 @@ function validateBoss(boss: unknown): void {
       `createPowertools: boss must be a pg-boss 12 instance with send(), createQueue() and getQueue(), got ${describe(boss)}.`,
     );
   }
-}
-
-function validateBridge(bridge: unknown): void {
-  if (bridge === undefined || bridge === false) return;
-  throw new PowertoolsConfigError(
-    'bridge',
-    `createPowertools: bridge must be false or left out in this release, got ${describe(bridge)}. The read-only @pg-boss/dashboard bridge is not available yet; remove the option.`,
-  );
 }
 
 function validateLogger(logger: unknown): void {

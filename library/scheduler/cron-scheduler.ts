@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+
 import type { Pool } from 'pg';
 import type { PgBoss } from 'pg-boss';
 
@@ -6,10 +9,12 @@ import { withTransaction } from '../db/with-transaction';
 import type { PowertoolsEvents } from '../events/powertools-events';
 import { claimCronSlot } from '../sql/claim-cron-slot';
 import { deleteExpiredActionPreviews } from '../sql/delete-expired-action-previews';
+import { deleteSchedulerHeartbeat } from '../sql/delete-scheduler-heartbeat';
 import { findCronEntry } from '../sql/find-cron-entry';
 import { listFireableCronEntries } from '../sql/list-fireable-cron-entries';
 import { recordCronSlotJob } from '../sql/record-cron-slot-job';
 import { recordMissedCronSlots } from '../sql/record-missed-cron-slots';
+import { recordSchedulerHeartbeat } from '../sql/record-scheduler-heartbeat';
 import { findDueSlots } from './cron-slots';
 
 export interface CronScheduler {
@@ -25,12 +30,19 @@ export interface CronScheduler {
  * paused entry never fires, and the slot's primary key lets only one process claim it.
  * Catch-up policy: after downtime only the newest due slot fires; the slots before it are
  * recorded with outcome `missed` (see findDueSlots for daylight-saving changes).
+ * While started, it refreshes a heartbeat row before every tick and deletes it on stop, so
+ * `jobs-powertools doctor` can see that a scheduler runs; `tick()` alone records none.
  */
 export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: PowertoolsEvents; intervalSeconds: number }): CronScheduler {
   const { pool, boss, events, intervalSeconds } = deps;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> = Promise.resolve();
   let ticks = 0;
+  const heartbeat = { instanceId: randomUUID(), hostname: hostname(), pid: process.pid, intervalSeconds };
+
+  async function beat(): Promise<void> {
+    await recordSchedulerHeartbeat(pool, heartbeat).catch((error) => events.emit('scheduler:tick_failed', { error }));
+  }
 
   async function fireSlot(entryName: string, slotAt: Date, missed: Date[]): Promise<boolean> {
     const fired = await withTransaction(pool, async (client) => {
@@ -75,7 +87,8 @@ export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: Powe
 
   function schedule(): void {
     timer = setTimeout(() => {
-      running = tick()
+      running = beat()
+        .then(() => tick())
         .catch((error) => events.emit('scheduler:tick_failed', { error }))
         .finally(() => {
           if (timer) schedule();
@@ -87,6 +100,7 @@ export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: Powe
     tick,
     start() {
       if (timer) return;
+      running = beat();
       schedule();
       events.emit('scheduler:started', { intervalSeconds });
     },
@@ -95,6 +109,7 @@ export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: Powe
       clearTimeout(timer);
       timer = null;
       await running;
+      await deleteSchedulerHeartbeat(pool, heartbeat.instanceId).catch((error) => events.emit('scheduler:tick_failed', { error }));
       events.emit('scheduler:stopped', {});
     },
   };

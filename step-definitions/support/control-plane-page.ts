@@ -7,13 +7,13 @@ import { expect } from 'playwright/test';
 import { runSecrets, useBrowser } from './lane-resources';
 import { redactTrace } from './redact-trace';
 import { registerSecret } from './secret-scan';
-import type { LaneWorld } from './world';
+import type { AnyLaneWorld } from './world';
 
 /**
  * Opens a browser context for one actor, signs in through the host's own login form, and
  * starts the Playwright trace once the password has been typed, so the trace never contains it.
  */
-export async function signIn(world: LaneWorld, baseUrl: string, username: string): Promise<Page> {
+export async function signIn(world: AnyLaneWorld, baseUrl: string, username: string): Promise<Page> {
   const browser = await useBrowser();
   const context = await browser.newContext({ baseURL: baseUrl });
   const page = await context.newPage();
@@ -49,7 +49,7 @@ export async function confirmCronAction(page: Page, entryName: string, verb: str
   await page.getByRole('button', { name: `Confirm: ${verb} ${entryName}` }).click();
 }
 
-export async function saveScreenshot(world: LaneWorld, proofDirectory: string, name: string): Promise<void> {
+export async function saveScreenshot(world: AnyLaneWorld, proofDirectory: string, name: string): Promise<void> {
   const directory = path.join(proofDirectory, 'screenshots');
   mkdirSync(directory, { recursive: true });
   const image = await world.page!.screenshot({ path: path.join(directory, `${name}.png`), fullPage: true });
@@ -57,7 +57,7 @@ export async function saveScreenshot(world: LaneWorld, proofDirectory: string, n
 }
 
 /** Stops the trace into the proof bundle and closes the context. */
-export async function closeSession(world: LaneWorld, proofDirectory: string, traceName: string): Promise<void> {
+export async function closeSession(world: AnyLaneWorld, proofDirectory: string, traceName: string): Promise<void> {
   if (!world.context) return;
   const directory = path.join(proofDirectory, 'traces');
   mkdirSync(directory, { recursive: true });
@@ -73,7 +73,8 @@ export async function closeSession(world: LaneWorld, proofDirectory: string, tra
   world.page = null;
 }
 
-function watchForErrors(world: LaneWorld, context: BrowserContext, page: Page): void {
+/** Records a page's console errors (except 4xx documents), uncaught errors and 5xx responses on the world. */
+export function watchForErrors(world: AnyLaneWorld, context: BrowserContext, page: Page): void {
   page.on('console', (message) => {
     // Chromium logs every 4xx document as a console error; refusals are expected outcomes here, and the response watcher below catches 5xx.
     if (message.type() !== 'error' || /status of 4\d\d/.test(message.text())) return;

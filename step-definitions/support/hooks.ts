@@ -43,10 +43,16 @@ After(async function (this: LaneWorld, { result }) {
 });
 
 AfterAll(async function () {
-  await disposeSharedHosts();
-  const postgres = await peekPostgres();
-  const browserVersion = (await peekBrowser())?.version() ?? null;
-  const written = writeEvidence(postgres, browserVersion, timings);
-  logger.info({ event: 'lane:evidence_written', files: written }, 'proof evidence written');
-  await stopSharedResources();
+  // Postgres and the browser stop even when writing evidence fails: a server left running
+  // keeps cucumber's process alive after it reported the failure.
+  try {
+    await disposeSharedHosts();
+    const postgres = await peekPostgres();
+    // A browser that failed to launch has no version; the scenario that needed it already failed.
+    const browserVersion = (await peekBrowser()?.then((browser) => browser.version(), () => null)) ?? null;
+    const written = writeEvidence(postgres, browserVersion, timings);
+    logger.info({ event: 'lane:evidence_written', files: written }, 'proof evidence written');
+  } finally {
+    await stopSharedResources();
+  }
 });

@@ -25,12 +25,14 @@ export interface HostRun {
 export function startHostProcess(options: {
   hostDirectory: string;
   entry: string;
+  /** Command-line arguments after the entry file. */
+  args?: string[];
   env: Record<string, string>;
   logger: Logger;
   timeoutMs?: number;
 }): Promise<HostRun> {
-  const { hostDirectory, entry, env, logger, timeoutMs = 30_000 } = options;
-  const child = spawn(process.execPath, ['-r', transpileOnly, entry], {
+  const { hostDirectory, entry, args = [], env, logger, timeoutMs = 30_000 } = options;
+  const child = spawn(process.execPath, ['-r', transpileOnly, entry, ...args], {
     cwd: hostDirectory,
     // Readiness is the info-level `host:listening` line, so a LOG_LEVEL of warn inherited from the caller would hide it.
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
@@ -69,7 +71,7 @@ export function startHostProcess(options: {
 }
 
 /** Runs a host script to completion, such as its migration script. */
-export async function runHostScript(options: { hostDirectory: string; entry: string; env: Record<string, string>; logger: Logger }): Promise<{ exitCode: number | null; output: string[] }> {
+export async function runHostScript(options: { hostDirectory: string; entry: string; args?: string[]; env: Record<string, string>; logger: Logger }): Promise<{ exitCode: number | null; output: string[] }> {
   const run = await startHostProcess({ ...options, timeoutMs: 60_000 });
   if (run.baseUrl !== null) {
     await run.stop();

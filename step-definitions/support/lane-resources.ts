@@ -66,7 +66,8 @@ export function peekBrowser(): Promise<Browser> | null {
 }
 
 export async function stopSharedResources(): Promise<void> {
-  if (browser) await (await browser).close();
+  // A browser that never launched has nothing to close; its launch error failed its scenario.
+  if (browser) await browser.then((launched) => launched.close(), () => undefined);
   if (postgres) await (await postgres).stop();
   browser = null;
   postgres = null;

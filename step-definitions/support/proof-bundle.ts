@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import type { UpgradeLaneDeclaration } from '../../lanes/lane-declaration';
+import type { LaneDeclaration } from '../../lanes/lane-declaration';
 import type { RunningPostgres } from './postgres-provider';
 import { repositoryRoot } from './source-host-copy';
 
@@ -12,7 +12,7 @@ export interface Claim {
 }
 
 interface LaneEvidence {
-  lane: UpgradeLaneDeclaration;
+  lane: LaneDeclaration;
   startedAt: string;
   claims: Claim[];
 }
@@ -47,7 +47,7 @@ export function proofDirectoryOf(laneName: string, env: NodeJS.ProcessEnv = proc
  * artifacts of the lane's previous run. The report files are left alone: cucumber's
  * formatters opened them before any hook ran.
  */
-export function noteLane(lane: UpgradeLaneDeclaration): void {
+export function noteLane(lane: LaneDeclaration): void {
   if (lanes.has(lane.name)) return;
   lanes.set(lane.name, { lane, startedAt: new Date().toISOString(), claims: [] });
   const directory = proofDirectoryOf(lane.name);
@@ -86,8 +86,7 @@ export function writeEvidence(postgres: RunningPostgres | null, browserVersion: 
         browser: browserVersion,
       },
       timingsMs: Object.fromEntries(Object.entries(timings).map(([key, value]) => [key, Math.round(value)])),
-      upgradeActions: lane.upgradeActions,
-      proofTarget: lane.proofTarget,
+      ...describeDeclaration(lane),
       claims,
     };
     const file = path.join(directory, 'evidence.json');
@@ -95,6 +94,16 @@ export function writeEvidence(postgres: RunningPostgres | null, browserVersion: 
     written.push(file);
   }
   return written;
+}
+
+/** What the lane declared it starts from and proves, as its evidence records it. */
+function describeDeclaration(lane: LaneDeclaration): Record<string, unknown> {
+  if ('upgradeActions' in lane) return { upgradeActions: lane.upgradeActions, proofTarget: lane.proofTarget };
+  if ('kind' in lane) {
+    const { name, bucket, postgresMajor, ...declared } = lane;
+    return declared;
+  }
+  return { storedUnder: lane.storedUnder, host: lane.host, fixtures: lane.fixtures };
 }
 
 function readVersion(packageDirectory: string): string {

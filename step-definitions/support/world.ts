@@ -2,7 +2,7 @@ import { setWorldConstructor, World, type IWorldOptions } from '@cucumber/cucumb
 import type { BrowserContext, Page } from 'playwright';
 import type { Pool } from 'pg';
 
-import type { UpgradeLaneDeclaration } from '../../lanes/lane-declaration';
+import type { LaneDeclaration, UpgradeLaneDeclaration } from '../../lanes/lane-declaration';
 import type { HostRun } from './host-process';
 import type { SourceHostInspection } from './inspect-source-host';
 import type { DatabaseSnapshot, SnapshotComparison } from './database-snapshot';
@@ -21,9 +21,12 @@ export interface HostUnderTest {
   run: HostRun | null;
 }
 
-/** Per-scenario state. Nothing here outlives the scenario except what AfterAll collects. */
-export class LaneWorld extends World {
-  lane!: UpgradeLaneDeclaration;
+/**
+ * Per-scenario state. Nothing here outlives the scenario except what AfterAll collects. `Lane`
+ * is the declaration type of the lane whose steps use the world.
+ */
+export class LaneWorld<Lane extends LaneDeclaration = UpgradeLaneDeclaration> extends World {
+  lane!: Lane;
   scenarioName = '';
   /** File-safe name of the scenario, for its screenshots and trace. */
   scenarioSlug = '';
@@ -48,5 +51,8 @@ export class LaneWorld extends World {
     super(options);
   }
 }
+
+/** A world of any lane, for support code that does not read the lane's own declaration. */
+export type AnyLaneWorld = LaneWorld<LaneDeclaration>;
 
 setWorldConstructor(LaneWorld);

@@ -58,6 +58,14 @@ test('reference host seeds nightly_sync and the demo jobs', async () => {
   assert.deepEqual(jobs.rows.map((row) => row.state), ['active', 'cancelled', 'completed', 'created', 'failed']);
 });
 
+test('reference host seeds workflows in every state', async () => {
+  const { rows } = await database.pool.query<{ state: string }>(`select distinct state from jobs_powertools.workflows order by state`);
+  const { rows: stepStates } = await database.pool.query<{ state: string }>(`select distinct state from jobs_powertools.workflow_steps order by state`);
+
+  assert.deepEqual(rows.map((row) => row.state), ['blocked', 'cancelled', 'cancelling', 'completed', 'executing', 'recovered', 'retrying', 'runnable']);
+  assert.deepEqual(stepStates.map((row) => row.state), ['blocked', 'cancelled', 'cancelling', 'completed', 'executing', 'recovered', 'retrying', 'runnable', 'waiting']);
+});
+
 test('reference host redirects anonymous visitors to login', async () => {
   const response = await fetch(`${host.baseUrl}/ops/jobs/`, { redirect: 'manual' });
 
@@ -83,7 +91,8 @@ test('reference host lets ops-demo pause nightly_sync', async () => {
   await page.getByRole('button', { name: 'Confirm: Pause nightly_sync' }).click();
 
   assert.equal(await page.getByTestId('cron-state').textContent(), 'paused');
-  const events = await database.pool.query(`select action, actor_label, reason from jobs_powertools.audit_events`);
+  // The seed's workflow actions are audited too; this test is about the cron entry.
+  const events = await database.pool.query(`select action, actor_label, reason from jobs_powertools.audit_events where resource_type = 'cron_entry'`);
   assert.deepEqual(events.rows, [{ action: 'pause_cron_entry', actor_label: 'ops-demo', reason: 'Reference host smoke test' }]);
   await page.close();
 });
