@@ -46,11 +46,9 @@ const runners: Partial<Record<UpgradeAction['id'], ActionRunner>> = {
   },
 
   async 'choose-bridge'({ lane, hostDirectory }) {
-    if (lane.bridge === 'enabled') {
-      throw new Error('The lane asks for the bridge, but this release has no bridge; declare bridge: "disabled".');
-    }
-    editHostFile(hostDirectory, 'app.ts', '    displayPolicy,\n', '    displayPolicy,\n    bridge: false,\n');
-    return 'bridge disabled: createPowertools receives bridge: false';
+    const choice = lane.bridge === 'enabled' ? '{ enabled: true }' : 'false';
+    editHostFile(hostDirectory, 'app.ts', '    displayPolicy,\n', `    displayPolicy,\n    bridge: ${choice},\n`);
+    return `bridge ${lane.bridge}: createPowertools receives bridge: ${choice}`;
   },
 
   async 'run-current-migrations'({ hostDirectory, databaseUrl, logger }) {

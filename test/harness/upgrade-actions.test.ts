@@ -59,9 +59,12 @@ test('applyUpgradeActions names the action that failed', async () => {
   );
 });
 
-test('applyUpgradeActions rejects an enabled bridge', async () => {
+test('applyUpgradeActions writes an enabled bridge', async () => {
   const hostDirectory = freshCopy('bridge');
   const lane = { ...upgradeProofLane, bridge: 'enabled' as const };
 
-  await assert.rejects(applyUpgradeActions({ lane, hostDirectory, databaseUrl: database.url, logger }), /Upgrade action choose-bridge failed/);
+  const applied = await applyUpgradeActions({ lane, hostDirectory, databaseUrl: database.url, logger });
+
+  assert.match(applied.find((action) => action.id === 'choose-bridge')!.result, /bridge enabled/);
+  assert.match(readFileSync(path.join(hostDirectory, 'app.ts'), 'utf8'), /\n {4}bridge: \{ enabled: true \},\n/);
 });
