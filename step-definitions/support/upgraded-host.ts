@@ -7,7 +7,7 @@ import type { UpgradeLaneDeclaration } from '../../lanes/lane-declaration';
 import { compareWithBefore, snapshotDatabase } from './database-snapshot';
 import { type HostRun, startHostProcess } from './host-process';
 import { logger, runSecrets, timed, usePostgres, useSourceTemplate } from './lane-resources';
-import { copySourceHost } from './source-host-copy';
+import { copySourceHost, repositoryRoot } from './source-host-copy';
 import { applyUpgradeActions } from './upgrade-actions';
 import type { HostUnderTest } from './world';
 
@@ -94,7 +94,12 @@ export function useUpgradedHost(lane: UpgradeLaneDeclaration, options: { boot: b
 export async function disposeHost(host: HostUnderTest): Promise<void> {
   await host.run?.stop();
   await host.pool.end();
-  rmSync(path.dirname(host.hostDirectory), { recursive: true, force: true });
+
+  // Only copies made under .lane-work/ are removed; a host that lives in the repository, such
+  // as the reference host, is never deleted, whatever a scenario put into its world.
+  const copyRoot = path.dirname(host.hostDirectory);
+  const workRoot = path.join(repositoryRoot, '.lane-work') + path.sep;
+  if (copyRoot.startsWith(workRoot)) rmSync(copyRoot, { recursive: true, force: true });
 }
 
 export async function disposeSharedHosts(): Promise<void> {
