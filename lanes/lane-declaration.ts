@@ -168,7 +168,7 @@ export interface NativeFirstLaneDeclaration {
   host: HostScripts & { bridge: 'disabled' };
   operator: string;
   pages: NativePage[];
-  /** Where the bridge would be mounted, below the mount path. */
+  /** The bridge's path below the mount path, where it would be mounted. */
   bridgePath: string;
 }
 

@@ -84,7 +84,8 @@ Then('the app mounts the control plane inside a host-owned scope behind its own 
   const app = readFileSync(path.join(stateOf(this).hostDirectory, this.lane.template.appFile), 'utf8');
   const mountAt = app.indexOf(`new Router({ prefix: '${this.lane.mountPath}' })`);
   assert.ok(mountAt > 0, `The app file has no router with prefix ${this.lane.mountPath}.`);
-  assert.ok(app.indexOf('app.use(session(') < mountAt && app.indexOf('app.use(bodyParser(') < mountAt, 'The mount must come after the host pipeline (session, body parser).');
+  assert.ok(app.indexOf('app.use(session(') < mountAt, 'The mount must come after the host\'s session middleware.');
+  assert.ok(app.indexOf('app.use(bodyParser(') < mountAt, 'The mount must come after the host\'s body parser.');
   assert.ok(mountAt < app.indexOf('app.use(router.routes())'), 'The mount must come before the host\'s own routes.');
   assert.match(app, /jobsScope\.use\(requireJobsActor\);\n\s*jobsScope\.use\(powertools\.router\.routes\(\)/, 'The scope must run the host gate before the control plane.');
   assert.ok(app.indexOf('await powertools.runtime.start();') < app.indexOf('app.listen('), 'The scheduler must start before the host listens.');

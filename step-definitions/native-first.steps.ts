@@ -101,7 +101,7 @@ When(/^"([^"]+)" uses (\w+) on the (jobs|job detail|cron entry|workflow detail) 
   });
 });
 
-/** The jobs list offers bulk actions only for one queue's jobs in the states the action applies to. */
+/** Returns the page to act from: the jobs list offers bulk actions only for one queue's jobs in the states an action applies to. */
 function actionPagePath(visit: PageVisit): string {
   return visit.page === 'jobs' ? 'jobs?queue=emails&state=created' : visit.path;
 }

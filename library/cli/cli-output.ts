@@ -1,4 +1,4 @@
-/** Where a command writes: stdout for results, stderr for problems. Tests pass collectors. */
+/** The streams a command writes to: stdout for results, stderr for problems. Tests pass collectors. */
 export interface CliOutput {
   out(text: string): void;
   err(text: string): void;

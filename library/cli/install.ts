@@ -20,7 +20,7 @@ export interface InstallOptions {
   dryRun: boolean;
 }
 
-/** What the installer did, or would do with `dryRun`, to one file. */
+/** The installer's outcome for one file: what it wrote, or would write with `dryRun`. */
 export interface FileOutcome {
   /** Path relative to the host folder. */
   file: string;
@@ -118,15 +118,17 @@ function planStarterFiles(seamsDirectory: string, appText: string, relative: (fi
       next.files[starter.name] = hashContent(starter.content);
       writes.push({ absolutePath, before: current, after: starter.content, outcome: { file, status: 'updated', detail: `${starter.purpose} (unchanged by the host, so regenerated from this release's template)` } });
     } else {
-      const why = recorded === undefined ? 'the host wrote it, not the installer' : 'the host changed it since the installer wrote it';
-      writes.push({ absolutePath, before: current, after: current, outcome: { file, status: 'kept', detail: `${why}; never overwritten` } });
+      const reason = recorded === undefined ? 'the host wrote it, not the installer' : 'the host changed it since the installer wrote it';
+      writes.push({ absolutePath, before: current, after: current, outcome: { file, status: 'kept', detail: `${reason}; never overwritten` } });
     }
   }
 
   const manifestBefore = existsSync(manifestFile) ? readFileSync(manifestFile, 'utf8') : null;
   // Rewriting an equivalent manifest in another layout would make a second run change a file.
   const manifestAfter = manifestBefore !== null && sameManifest(manifestBefore, next) ? manifestBefore : formatInstallManifest(next);
-  const manifestStatus = manifestBefore === null ? 'created' : manifestBefore === manifestAfter ? 'unchanged' : 'updated';
+  let manifestStatus: FileOutcome['status'] = 'updated';
+  if (manifestBefore === null) manifestStatus = 'created';
+  else if (manifestBefore === manifestAfter) manifestStatus = 'unchanged';
   writes.push({
     absolutePath: manifestFile,
     before: manifestBefore,
@@ -151,7 +153,7 @@ function planPackageJson(packageFile: string, app: AppEditPlan): PlannedWrite | 
   const ranges = readDependencyRanges();
   const wanted: Record<string, string> = { 'koa-jobs-powertools': ranges.library };
   // pg-boss is added only when the installer's lines create the pg-boss instance.
-  const createsBoss = app.kind === 'unfamiliar' || (app.kind === 'edit' && app.text.includes('new PgBoss('));
+  const createsBoss = app.kind === 'unfamiliar' || (app.kind === 'edit' && app.createsBoss);
   if (createsBoss) wanted['pg-boss'] = ranges.pgBoss;
 
   const { text, added } = addDependencies(before, wanted);
@@ -165,7 +167,7 @@ function planAppWrite(appFile: string, text: string, app: AppEditPlan, displayNa
   return { absolutePath: appFile, before: text, after: text, outcome: { file: displayName, status: app.kind === 'installed' ? 'unchanged' : 'kept', detail } };
 }
 
-/** The environment variable the app file's pool reads its URL from, so the migration script uses the same one. */
+/** Reads which environment variable the app file's pool takes its URL from, so the migration script uses the same one. */
 function readDatabaseUrlVariable(appText: string): string {
   return /connectionString:\s*process\.env\.([A-Z_][A-Z0-9_]*)/.exec(appText)?.[1] ?? 'DATABASE_URL';
 }

@@ -31,7 +31,7 @@ export interface CronScheduler {
  * Catch-up policy: after downtime only the newest due slot fires; the slots before it are
  * recorded with outcome `missed` (see findDueSlots for daylight-saving changes).
  * While started, it refreshes a heartbeat row before every tick and deletes it on stop, so
- * `jobs-powertools doctor` can see that a scheduler runs; `tick()` alone records none.
+ * `jobs-powertools doctor` can see that a scheduler runs. A direct `tick()` records none.
  */
 export function makeCronScheduler(deps: { pool: Pool; boss: PgBoss; events: PowertoolsEvents; intervalSeconds: number }): CronScheduler {
   const { pool, boss, events, intervalSeconds } = deps;

@@ -17,7 +17,7 @@ const actionLink = /\/(pause_cron_entry|resume_cron_entry|run_cron_entry|retry_j
 
 /**
  * Lists every native page of the reference host's control plane, with the resources its seed
- * left: a failed job and, when the seed made workflows, a blocked one (or any unsettled one).
+ * left: the job it failed and, when the seed made workflows, a blocked one (or any unsettled one).
  */
 export async function listPageVisits(pool: Pool): Promise<PageVisit[]> {
   const failedJob = await findFailedJob(pool);
@@ -36,10 +36,25 @@ export async function listPageVisits(pool: Pool): Promise<PageVisit[]> {
   ];
 }
 
-export async function findFailedJob(pool: Pool): Promise<{ queue: string; id: string }> {
-  const { rows } = await pool.query<{ name: string; id: string }>(`select name, id::text from pgboss.job where name = 'emails' and state = 'failed' order by created_on limit 1`);
-  if (rows.length === 0) throw new Error('The reference host seed left no failed job in the emails queue.');
-  return { queue: rows[0].name, id: rows[0].id };
+const failedJobs = new WeakMap<Pool, Promise<{ queue: string; id: string }>>();
+
+/**
+ * Finds the job the reference host's seed failed in the emails queue, once per database. The
+ * seed fails whichever of two fetched jobs pg-boss returns second, so the job is found by its
+ * state, and its id is kept because a retry changes that state.
+ */
+export function findFailedJob(pool: Pool): Promise<{ queue: string; id: string }> {
+  let found = failedJobs.get(pool);
+  if (!found) {
+    found = pool
+      .query<{ name: string; id: string }>(`select name, id::text from pgboss.job where name = 'emails' and state = 'failed' order by created_on limit 1`)
+      .then(({ rows }) => {
+        if (rows.length === 0) throw new Error('The reference host seed left no failed job in the emails queue.');
+        return { queue: rows[0].name, id: rows[0].id };
+      });
+    failedJobs.set(pool, found);
+  }
+  return found;
 }
 
 /** A blocked workflow, else any unsettled one, else null when the seed made none. */

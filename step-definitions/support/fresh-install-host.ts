@@ -59,7 +59,7 @@ const runners: Record<string, StepRunner> = {
   },
 };
 
-/** A fresh copy of the bare host template, with no database, for the installer-only scenarios. */
+/** Copies the bare host template, with no database, for the installer-only scenarios. */
 export function copyTemplate(lane: FreshInstallLaneDeclaration, purpose: string): string {
   return copyHostFolder(lane.template.directory, `${lane.name}-${purpose}`);
 }

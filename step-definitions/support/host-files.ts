@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
- * The sha256 of every file in a host folder, by path relative to it, without node_modules:
+ * Hashes every file in a host folder with sha256, by path relative to it, without node_modules:
  * two equal results mean no file was added, removed or changed.
  */
 export function hashHostFiles(hostDirectory: string): Record<string, string> {
@@ -11,7 +11,7 @@ export function hashHostFiles(hostDirectory: string): Record<string, string> {
   const walk = (directory: string): void => {
     for (const entry of readdirSync(directory, { withFileTypes: true })) {
       const file = path.join(directory, entry.name);
-      // node_modules holds a link to this checkout; a symlink is never followed.
+      // node_modules contains a link to this checkout, and no symlink is followed.
       if (entry.name === 'node_modules' || entry.isSymbolicLink()) continue;
       if (entry.isDirectory()) walk(file);
       else if (entry.isFile()) hashes[path.relative(hostDirectory, file)] = createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -14,7 +14,7 @@ import { logger, runSecrets, timed, usePostgres } from './lane-resources';
 import { maskSecrets } from './mask-secrets';
 import { repositoryRoot } from './source-host-copy';
 
-/** What one declared lane step did to the host. */
+/** The record of one declared lane step applied to the host. */
 export interface AppliedStep {
   id: string;
   description: string;
@@ -132,7 +132,7 @@ export function useReferenceHost(lane: { name: string; postgresMajor: number; ho
   });
 }
 
-/** A host made once per run under `key` and shared by the scenarios that ask for it. */
+/** Returns the host made once per run under `key`, shared by the scenarios that ask for it. */
 export function useSharedHost(key: string, make: () => Promise<LaneHost>): Promise<LaneHost> {
   let shared = sharedHosts.get(key);
   if (!shared) {

@@ -9,7 +9,7 @@ interface Scope {
   owner: TypeScript.FunctionLikeDeclaration | null;
 }
 
-/** Where the installer would insert, found in an app file's syntax tree. */
+/** The insertion points the installer found in an app file's syntax tree. */
 export interface AppAnchors {
   appName: string;
   /** Statement before which the mount block goes, or null to insert after `afterStatement`. */
@@ -32,10 +32,10 @@ export type AnchorSearch = { ok: true; anchors: AppAnchors } | { ok: false; reas
 
 /**
  * Finds the places the installer edits: the `new Koa()` app, the statement that mounts the
- * host's routes (the mount goes just before it, so every app-level middleware above runs
- * first), the pg pool, the `listen` call in an async function (pg-boss and the scheduler start
- * before it) and, optionally, the shutdown that closes the pool. Returns every reason the file
- * does not fit instead of guessing.
+ * host's routes, the pg pool, the `listen` call and, optionally, the shutdown that closes the
+ * pool. The mount goes just before the host's routes, so every app-level middleware above it
+ * runs first. pg-boss and the scheduler start before `listen`, which must be in an async
+ * function. Returns every reason the file does not fit instead of guessing.
  */
 export function findAppAnchors(parsed: ParsedAppFile): AnchorSearch {
   const { ts, source } = parsed;

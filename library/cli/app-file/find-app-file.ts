@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-// Where generated and hand-written Koa apps usually build their app, in the order checked.
+// Files in which generated and hand-written Koa apps usually build their app, in the order checked.
 const candidates = ['app.ts', 'src/app.ts', 'server.ts', 'src/server.ts', 'index.ts', 'src/index.ts', 'app.js', 'src/app.js'];
 
 /**

@@ -8,7 +8,8 @@ import { readPowertoolsCalls } from './read-powertools-config';
 export type AppEditPlan =
   /** The app file already calls createPowertools; the installer leaves it alone. */
   | { kind: 'installed'; detail: string }
-  | { kind: 'edit'; text: string; summary: string; followUp: string | null }
+  /** `createsBoss`: the edit adds a pg-boss instance, so the host needs the pg-boss dependency. */
+  | { kind: 'edit'; text: string; summary: string; followUp: string | null; createsBoss: boolean }
   /** The installer does not recognise the file and prints the lines to add instead. */
   | { kind: 'unfamiliar'; reasons: string[]; manualLines: string };
 
@@ -65,6 +66,7 @@ export function planAppEdit(parsed: ParsedAppFile, options: { mountPath: string;
   return {
     kind: 'edit',
     text: applyEdits(parsed.text, edits),
+    createsBoss: anchors.existingBoss === null,
     summary: `mounts the control plane at ${options.mountPath} inside the host's pipeline and starts ${anchors.existingBoss ? 'the scheduler' : 'pg-boss and the scheduler'} before ${anchors.appName}.listen()`,
     followUp: anchors.poolEndStatement
       ? null
@@ -130,7 +132,7 @@ function mountEdit(parsed: ParsedAppFile, anchors: AppAnchors, lines: AppEditLin
   if (anchors.mountBefore) {
     const start = anchors.mountBefore.getStart();
     const position = lineStart(parsed.text, start);
-    // The block stands apart from the host's code: a blank line before it unless one is there already.
+    // A blank line separates the block from the host's code, unless one is there already.
     const gap = parsed.text.slice(Math.max(position - 2, 0), position) === '\n\n' ? '' : '\n';
     return { position, text: `${gap}${indentLines(lines.mount, indentationAt(parsed.text, start))}\n` };
   }

@@ -13,7 +13,7 @@ const requiredSeams = [
   { name: 'displayPolicy', fix: 'Pass a host-owned display policy as displayPolicy; npx jobs-powertools install generates a starter with a place to redact.' },
 ] as const;
 
-/** What the app file says about the optional bridge, for the bridge check. */
+/** The app file's setting of the optional bridge, for the bridge check. */
 export type BridgeSetting = { kind: 'off' } | { kind: 'on'; text: string } | { kind: 'unknown'; text: string };
 
 /**

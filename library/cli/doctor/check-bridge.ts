@@ -13,13 +13,13 @@ export function checkBridge(hostDirectory: string, setting: BridgeSetting | null
   if (setting === null) return skip('bridge', title, 'needs the app file');
   if (setting.kind === 'off') return skip('bridge', title, 'the bridge is not enabled, so @pg-boss/dashboard is not needed');
 
-  const how = setting.kind === 'on' ? `bridge: ${setting.text} enables the bridge` : `bridge: ${setting.text} may enable the bridge`;
+  const enabledBy = setting.kind === 'on' ? `bridge: ${setting.text} enables the bridge` : `bridge: ${setting.text} may enable the bridge`;
   try {
     const resolved = require.resolve(`${dashboardPackage}/package.json`, { paths: [hostDirectory] });
     const version = (require(resolved) as { version?: string }).version ?? 'unknown version';
-    return pass('bridge', title, `${how}, and ${dashboardPackage} ${version} is installed`);
+    return pass('bridge', title, `${enabledBy}, and ${dashboardPackage} ${version} is installed`);
   } catch {
     // require.resolve throws when the package is not installed; that is the failure reported.
-    return fail('bridge', title, `${how}, but ${dashboardPackage} is not installed in ${hostDirectory}`, `Run npm install ${dashboardPackage}, or set bridge: false.`);
+    return fail('bridge', title, `${enabledBy}, but ${dashboardPackage} is not installed in ${hostDirectory}`, `Run npm install ${dashboardPackage}, or set bridge: false.`);
   }
 }

@@ -58,8 +58,8 @@ async function checkPgBoss(pool: Pool): Promise<CheckResult> {
 }
 
 /**
- * A scheduler counts as running while its heartbeat is younger than three of its intervals
- * plus ten seconds: one late tick under load is not a failure, a stopped process is.
+ * Checks for a running scheduler: one whose heartbeat is younger than three of its intervals
+ * plus ten seconds, so one late tick under load is not a failure but a stopped process is.
  */
 async function checkScheduler(pool: Pool): Promise<CheckResult> {
   const heartbeats = await listSchedulerHeartbeats(pool);

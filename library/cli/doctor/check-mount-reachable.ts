@@ -20,8 +20,9 @@ export async function checkMountReachable(baseUrl: string | undefined, mountPath
   try {
     response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    return fail('mount-reachable', title, `${url.href} did not answer (${cause})`, 'Start the host, and check --url.');
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    return fail('mount-reachable', title, `${url.href} did not answer (${reason})`, 'Start the host, and check --url.');
   }
   await response.body?.cancel();
 

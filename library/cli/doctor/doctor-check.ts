@@ -4,9 +4,9 @@ export interface CheckResult {
   id: string;
   title: string;
   status: 'pass' | 'fail' | 'skip';
-  /** What was found, or why the check could not run. */
+  /** The finding, or the reason the check could not run. */
   detail: string;
-  /** What to do about a failure; null when the check passed or was skipped. */
+  /** The fix for a failure, or null when the check passed or was skipped. */
   fix: string | null;
 }
 
@@ -22,7 +22,7 @@ export function skip(id: string, title: string, detail: string): CheckResult {
   return { id, title, status: 'skip', detail, fix: null };
 }
 
-/** One line per check, its fix indented below a failure, then the totals. */
+/** Formats one line per check, its fix indented below a failure, then the totals. */
 export function formatCheckResults(results: CheckResult[]): string {
   const lines: string[] = [];
   for (const result of results) {

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 export const manifestName = 'install-manifest.json';
 
 /**
- * What the installer last wrote: the sha256 of each generated file. A file whose content no
+ * The record of what the installer last wrote: the sha256 of each generated file. A file whose content no
  * longer matches its hash was changed by the host and is never overwritten.
  */
 export interface InstallManifest {

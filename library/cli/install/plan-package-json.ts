@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The dependencies the installer adds, with the ranges this library release was built against. */
+/** Reads the version ranges of the dependencies the installer adds, as this library release was built against them. */
 export function readDependencyRanges(): { library: string; pgBoss: string; dashboard: string } {
   const own = JSON.parse(readFileSync(path.join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
     version: string;

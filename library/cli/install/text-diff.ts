@@ -48,12 +48,13 @@ function diffLines(oldLines: string[], newLines: string[]): Operation[] {
       operations.push({ kind: ' ', line: oldLines[i], oldNumber: i + 1, newNumber: j + 1 });
       i += 1;
       j += 1;
-    } else if (j < newLines.length && (i === oldLines.length || lengths[i * columns + j + 1] >= lengths[(i + 1) * columns + j])) {
-      operations.push({ kind: '+', line: newLines[j], oldNumber: i, newNumber: j + 1 });
-      j += 1;
-    } else {
+    } else if (i < oldLines.length && (j === newLines.length || lengths[(i + 1) * columns + j] >= lengths[i * columns + j + 1])) {
+      // On a tie the removal comes first, so a replaced line reads as - then +, as diff -u prints it.
       operations.push({ kind: '-', line: oldLines[i], oldNumber: i + 1, newNumber: j });
       i += 1;
+    } else {
+      operations.push({ kind: '+', line: newLines[j], oldNumber: i, newNumber: j + 1 });
+      j += 1;
     }
   }
   return operations;
