@@ -21,7 +21,7 @@ export const testUsers = {
   unaudited: { username: 'unaudited-operator', role: 'operator', audited: false },
 } as const satisfies Record<string, TestUser>;
 
-const viewActions = ['view_overview', 'view_cron', 'view_audit', 'view_forensics', 'view_jobs', 'export_audit_events'];
+const viewActions = ['view_overview', 'view_cron', 'view_audit', 'view_forensics', 'view_jobs', 'view_workflows', 'export_audit_events'];
 const allowedActions: Record<TestUser['role'], readonly string[]> = {
   operator: [...viewActions, 'pause_cron_entry', 'resume_cron_entry'],
   viewer: viewActions,
