@@ -82,6 +82,8 @@ test('run_cron_entry twice on one preview runs once', async () => {
 test('run_cron_entry does not shift the schedule', async () => {
   const powertools = createPowertools({ repo: database.pool, boss, auth: headerAuth, displayPolicy: libraryDefaultDisplay, cronEntries: [nightlySync, weeklyReport], schedulerIntervalSeconds: 60 });
   await database.pool.query(`update jobs_powertools.cron_entries set created_at = now() - interval '8 days'`);
+  // The scheduler counts slots only from when the library began recording them; move that moment too.
+  await database.pool.query(`update jobs_powertools.migrations set applied_at = now() - interval '8 days' where name = '0005_create_cron_slots'`);
   await act(runCronEntryAction, 'Backfill after the CRM outage');
 
   const fired = await powertools.runtime.tick(new Date());
