@@ -10,11 +10,11 @@ import { createActionPreview } from '../library/sql/create-action-preview';
 import { invoiceRunPlan, ledgerBackfillPlan, partnerExportPlan, registerWorkflowHandlers, warehouseSyncPlan, workflowQueues } from './workflows';
 
 /**
- * Seeds workflows in every state by running them: the seed works the host's queues itself
- * while it waits for each state, and takes the operator steps (a retry, two cancels) as
- * ops-demo through the same audited preview-and-confirm flow the pages use. Two warehouse
- * copies are still running when the seed exits; their jobs stay active until they expire, so
- * one shows executing and the cancelled one cancelling for the next 15 minutes.
+ * Seeds workflows in every state by running them. The seed works the host's queues itself while
+ * it waits for each state. It takes the operator steps (a retry, two cancels) as ops-demo,
+ * through the audited preview-and-confirm flow the pages use. Two warehouse copies still run
+ * when the seed exits, and their jobs stay active until pg-boss expires them 15 minutes later.
+ * Until then one shows executing and the cancelled one cancelling.
  */
 export async function seedWorkflows(deps: { databaseUrl: string; boss: PgBoss; logger: Logger }): Promise<void> {
   const { boss, logger } = deps;

@@ -8,7 +8,7 @@ import type { StepContext, WorkflowPlan, WorkflowRuntime, WorkflowWorkOptions } 
  */
 export const workflowQueues = { invoices: 'invoices', ledger: 'ledger', exports: 'exports', partnerAcks: 'partner_acks', warehouse: 'warehouse' } as const;
 
-/** Month-end invoicing: fetch orders, render and tax them side by side, then send. */
+/** Plans month-end invoicing: fetch orders, render and tax them side by side, then send. */
 export function invoiceRunPlan(month: string): WorkflowPlan {
   return {
     name: 'invoice_run',
@@ -24,7 +24,7 @@ export function invoiceRunPlan(month: string): WorkflowPlan {
 }
 
 /**
- * Imports a ledger, then posts its entries. `lockedAttempts` makes the import fail that many
+ * Plans a ledger import, then the posting of its entries. `lockedAttempts` makes the import fail that many
  * times, the way a ledger held by the month-end close does.
  */
 export function ledgerBackfillPlan(ledger: string, options: { lockedAttempts: number; retryLimit: number; retryDelay: number }): WorkflowPlan {
@@ -39,7 +39,7 @@ export function ledgerBackfillPlan(ledger: string, options: { lockedAttempts: nu
   };
 }
 
-/** Prepares files for a partner, waits for the partner to acknowledge them, then archives them. */
+/** Plans a partner export: prepare files, wait for the partner to acknowledge them, archive them. */
 export function partnerExportPlan(partner: string): WorkflowPlan {
   return {
     name: 'partner_export',
@@ -53,7 +53,7 @@ export function partnerExportPlan(partner: string): WorkflowPlan {
   };
 }
 
-/** Copies warehouse tables for `copySeconds`, then verifies the row counts. */
+/** Plans a warehouse copy that runs for `copySeconds`, then a check of the row counts. */
 export function warehouseSyncPlan(warehouse: string, copySeconds: number): WorkflowPlan {
   return {
     name: 'warehouse_sync',

@@ -33,13 +33,13 @@ export const cancelWorkflowAction: ActionDefinition<WorkflowTarget> = {
   describeChange: ({ workflow, steps }) => {
     const stopped = steps.filter((step) => cancellableStepStates.includes(step.state) && step.state !== 'executing').map((step) => step.name);
     const running = steps.filter((step) => step.state === 'executing').map((step) => step.name);
-    const kept = steps.filter((step) => isSettled(step.state)).map((step) => step.name);
+    const settledSteps = steps.filter((step) => isSettled(step.state)).map((step) => step.name);
     return [
       stopped.length > 0 ? `${listNames(stopped)} ${stopped.length === 1 ? 'is' : 'are'} cancelled now, and their queued pg-boss jobs with them.` : 'No step is waiting or queued.',
       running.length > 0
         ? `${listNames(running)} ${running.length === 1 ? 'is' : 'are'} executing: ${running.length === 1 ? 'it becomes' : 'they become'} cancelling and settle${running.length === 1 ? 's' : ''} as cancelled when the attempt returns, and the workflow stays cancelling until then.`
         : `Workflow ${workflow.id} becomes cancelled at once.`,
-      kept.length > 0 ? `${listNames(kept)} already settled and ${kept.length === 1 ? 'keeps its' : 'keep their'} result.` : 'No step has settled yet.',
+      settledSteps.length > 0 ? `${listNames(settledSteps)} already settled and ${settledSteps.length === 1 ? 'keeps its' : 'keep their'} result.` : 'No step has settled yet.',
       'No new step starts.',
     ];
   },
@@ -107,7 +107,7 @@ export const cancelWorkflowStepAction: ActionDefinition<WorkflowStepTarget> = {
   },
   describeChange: ({ workflow, step, steps }) => {
     const dependents = findDependents(step.name, steps).filter((dependent) => dependent.state === 'waiting').map((dependent) => dependent.name);
-    const after = steps.map((other) => (other.name === step.name ? (step.state === 'executing' ? 'cancelling' : 'cancelled') : dependents.includes(other.name) ? 'cancelled' : other.state));
+    const after = steps.map((other) => stateAfterStepCancel(other, step, dependents));
     return [
       step.state === 'executing'
         ? `${step.name} is executing: it becomes cancelling and settles as cancelled when attempt ${step.attempt} returns; its result is kept but releases nothing.`
@@ -136,6 +136,13 @@ export const workflowStepActions: Record<string, ActionDefinition<WorkflowStepTa
   retry_workflow_step: retryWorkflowStepAction,
   cancel_workflow_step: cancelWorkflowStepAction,
 };
+
+/** The state `other` has once `cancelled` and its waiting `dependents` are cancelled, for the preview. */
+function stateAfterStepCancel(other: WorkflowStepRow, cancelled: WorkflowStepRow, dependents: string[]): string {
+  if (other.name === cancelled.name) return cancelled.state === 'executing' ? 'cancelling' : 'cancelled';
+  if (dependents.includes(other.name)) return 'cancelled';
+  return other.state;
+}
 
 function stepFingerprint({ step }: Pick<WorkflowStepTarget, 'step'>): Record<string, unknown> {
   return { state: step.state, attempt: step.attempt, job_id: step.job_id };

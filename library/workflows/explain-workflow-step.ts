@@ -1,6 +1,6 @@
 import { evidenceLabels } from '../http/render-page';
 import type { WorkflowRow, WorkflowStepRow } from './workflow-rows';
-import { isWorkflowState, satisfiedStates } from './workflow-states';
+import { satisfiedStates } from './workflow-states';
 
 /** One plain sentence about a stored row, and the evidence label when part of its story was never recorded. */
 export interface Explanation {
@@ -17,11 +17,11 @@ export type ShowValue = (kind: 'actor_label' | 'reason' | 'job_error', value: un
 export const showAsStored: ShowValue = (_kind, value) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /**
- * What semantics version 1 did not record, and so what an explanation of its rows must call
- * missing instead of guessing: who asked for a cancel or a recovery and why, when a retrying
- * step runs next, and a timeline of transitions. Version 1 also released a step in a separate
- * pass after its dependencies completed; the current runtime releases it in the transaction
- * that completes the last dependency, so a version 1 step left waiting after that is stranded.
+ * The last semantics version whose rows lack evidence. Version 1 did not record who asked for a
+ * cancel or a recovery and why, when a retrying step runs next, or a timeline of transitions,
+ * so explanations call these missing instead of guessing. Version 1 also released a step in a
+ * separate pass after its dependencies completed. The current runtime releases it in the
+ * transaction that completes the last dependency, so a version 1 step still waiting then is stranded.
  */
 export const semanticsV1 = 1;
 
@@ -34,7 +34,7 @@ export function listNames(names: string[]): string {
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
-/** The dependencies of `step` that have not completed, in plan order. */
+/** Lists the dependencies of `step` that have not completed, in plan order. */
 export function findPendingDependencies(step: WorkflowStepRow, steps: WorkflowStepRow[]): WorkflowStepRow[] {
   return steps.filter((other) => step.depends_on.includes(other.name) && !satisfiedStates.includes(other.state as never));
 }
@@ -47,8 +47,8 @@ export function isStranded(step: WorkflowStepRow, steps: WorkflowStepRow[]): boo
 }
 
 /**
- * Explains one stored step in a sentence an operator can act on. Works on rows of every
- * semantics version: where version 1 kept no record, it says so with an evidence label.
+ * Explains one stored step in a sentence an operator can act on. It works on rows of every
+ * semantics version, and marks what version 1 did not record with an evidence label.
  */
 export function explainWorkflowStep(step: WorkflowStepRow, workflow: WorkflowRow, steps: WorkflowStepRow[], show: ShowValue = showAsStored): Explanation {
   const v1 = step.semantics_version <= semanticsV1;
@@ -165,13 +165,8 @@ function describeCancelRequest(step: WorkflowStepRow, workflow: WorkflowRow, sho
 /** " ops-demo retried it at T (reason)." with the evidence label when version 1 left the reason out. */
 function describeRecovery(step: WorkflowStepRow, show: ShowValue): Explanation {
   if (!step.recovered_at) return { sentence: '', evidence: null };
-  const who = step.recovered_by ? show('actor_label', step.recovered_by) : 'an operator';
-  if (step.recovery_reason) return { sentence: ` ${who} retried it at ${formatTime(step.recovered_at)} with the reason "${show('reason', step.recovery_reason)}".`, evidence: null };
+  const actor = step.recovered_by ? show('actor_label', step.recovered_by) : 'an operator';
+  if (step.recovery_reason) return { sentence: ` ${actor} retried it at ${formatTime(step.recovered_at)} with the reason "${show('reason', step.recovery_reason)}".`, evidence: null };
   const missing = step.semantics_version <= semanticsV1 ? 'semantics version 1 did not record why' : 'why was not recorded';
-  return { sentence: ` ${who} retried it at ${formatTime(step.recovered_at)}; ${missing}.`, evidence: evidenceLabels.partial };
-}
-
-/** True when `state` is a word of the shared vocabulary; pages fall back to `unknown` otherwise. */
-export function isKnownState(state: string): boolean {
-  return isWorkflowState(state);
+  return { sentence: ` ${actor} retried it at ${formatTime(step.recovered_at)}; ${missing}.`, evidence: evidenceLabels.partial };
 }

@@ -13,7 +13,7 @@ import type { StepState } from './workflow-states';
 
 type JobState = JobWithMetadata['state'];
 
-/** What a step should become given its pg-boss job's state, or null when the two agree. */
+/** The state a step must take to match its pg-boss job, with the evidence to record. */
 export interface Correction {
   to: StepState;
   nextAttemptAt: Date | null;
@@ -54,8 +54,8 @@ export function decideCorrection(stepState: string, job: Pick<JobWithMetadata, '
 
 /**
  * Makes the reconciler. Each pass reads up to `batchSize` unsettled steps that have been quiet
- * for `quietSeconds`, asks pg-boss for their jobs and corrects the ones that disagree. It
- * continues after the last step it read, and starts over once it reaches the newest.
+ * for `quietSeconds`, reads their jobs from pg-boss and corrects the steps that disagree. A pass
+ * continues after the last step the previous one read, and starts over after the newest.
  */
 export function makeReconciler(deps: { pool: Pool; boss: PgBoss; events: WorkflowEvents; quietSeconds: number; batchSize?: number }) {
   const { pool, boss, events, quietSeconds, batchSize = 100 } = deps;

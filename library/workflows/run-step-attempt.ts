@@ -6,7 +6,7 @@ import { withTransaction } from '../db/with-transaction';
 import { findWorkflow } from './sql/find-workflow';
 import { findWorkflowStep } from './sql/find-workflow-step';
 import { insertWorkflowStepEvent } from './sql/insert-workflow-step-event';
-import { listWorkflowSteps } from './sql/list-workflow-steps';
+import { listStepResults } from './sql/list-step-results';
 import { updateWorkflowStepState } from './sql/update-workflow-step-state';
 import { type AttemptOutcome, invokeStepHandler, type StepHandler } from './step-handler';
 import { serializeStepError, serializeStepResult } from './step-result';
@@ -82,16 +82,10 @@ async function beginAttempt(deps: AttemptDeps, job: JobWithMetadata<unknown>, da
     await insertWorkflowStepEvent(client, { workflowId: workflow.id, stepName: step.name, state: 'executing', attempt: executing.attempt, jobId: job.id, detail: { retry_count: job.retryCount } });
     const refreshed = await refreshWorkflowState(client, workflow, pending);
     pending.push(['workflow:step_started', { workflowId: workflow.id, step: step.name, attempt: executing.attempt, jobId: job.id }]);
-    return { kind: 'started', workflow: refreshed, step: executing, results: await readDependencyResults(client, workflow.id, executing.depends_on) };
+    return { kind: 'started', workflow: refreshed, step: executing, results: await listStepResults(client, workflow.id, executing.depends_on) };
   });
   emitPending(deps.events, pending);
   return started;
-}
-
-async function readDependencyResults(client: PoolClient, workflowId: string, dependsOn: string[]): Promise<Record<string, unknown>> {
-  if (dependsOn.length === 0) return {};
-  const steps = await listWorkflowSteps(client, workflowId);
-  return Object.fromEntries(steps.filter((step) => dependsOn.includes(step.name)).map((step) => [step.name, step.result]));
 }
 
 /** Records an attempt's outcome and settles its pg-boss job in one transaction. */
@@ -103,10 +97,10 @@ async function settleAttempt(deps: AttemptDeps, job: JobWithMetadata<unknown>, a
   await withTransaction(deps.pool, async (client) => {
     const workflow = (await findWorkflow(client, attemptStep.workflow_id, { forUpdate: true }))!;
     const step = await findWorkflowStep(client, workflow.id, attemptStep.name, { forUpdate: true });
-    const why = describeLateOutcome(step, job.id, attemptStep.attempt);
-    if (why) {
-      await insertWorkflowStepEvent(client, { workflowId: workflow.id, stepName: attemptStep.name, state: step?.state ?? 'unknown', attempt: attemptStep.attempt, jobId: job.id, detail: { late_outcome: outcome.kind, why } });
-      pending.push(['workflow:late_outcome', { workflowId: workflow.id, step: attemptStep.name, attempt: attemptStep.attempt, jobId: job.id, why }]);
+    const lateReason = describeLateOutcome(step, job.id, attemptStep.attempt);
+    if (lateReason) {
+      await insertWorkflowStepEvent(client, { workflowId: workflow.id, stepName: attemptStep.name, state: step?.state ?? 'unknown', attempt: attemptStep.attempt, jobId: job.id, detail: { late_outcome: outcome.kind, why: lateReason } });
+      pending.push(['workflow:late_outcome', { workflowId: workflow.id, step: attemptStep.name, attempt: attemptStep.attempt, jobId: job.id, why: lateReason }]);
       return;
     }
     const current = step!;
@@ -118,7 +112,7 @@ async function settleAttempt(deps: AttemptDeps, job: JobWithMetadata<unknown>, a
     if (serialized?.ok) {
       const completion = await boss.complete(job.name, attempt, { workflowId: workflow.id, step: current.name, resultBytes: serialized.bytes }, { db });
       if (affectedCount(completion) === 1) {
-        const to: StepState = cancelRequested ? 'cancelled' : current.recovered_at ? 'recovered' : 'completed';
+        const to = settledStateOf(current, cancelRequested);
         const settled = await updateWorkflowStepState(client, { workflowId: workflow.id, name: current.name, from: ['executing', 'cancelling'], jobId: job.id, attempt: current.attempt, to, set: { result: serialized, settled: true } });
         await insertWorkflowStepEvent(client, { workflowId: workflow.id, stepName: current.name, state: to, attempt: current.attempt, jobId: job.id, detail: { result_bytes: serialized.bytes } });
         pending.push(['workflow:step_settled', { workflowId: workflow.id, step: current.name, state: to, attempt: current.attempt, jobId: job.id }]);
@@ -181,6 +175,13 @@ async function recordFailure(
   });
   await insertWorkflowStepEvent(client, { workflowId: workflow.id, stepName: step.name, state: to, attempt: step.attempt, jobId: job.id, detail: { error, job_state: jobState, ...(nextAttemptAt ? { next_attempt_at: nextAttemptAt.toISOString() } : {}) } });
   return to;
+}
+
+/** The state a step settles in when its attempt returned: a requested cancel wins, and an operator's retry makes it recovered. */
+function settledStateOf(step: WorkflowStepRow, cancelRequested: boolean): StepState {
+  if (cancelRequested) return 'cancelled';
+  if (step.recovered_at) return 'recovered';
+  return 'completed';
 }
 
 function describeLateOutcome(step: WorkflowStepRow | null, jobId: string, attempt: number): string | null {

@@ -3,7 +3,7 @@ import type { PgBoss } from 'pg-boss';
 
 import { makePgBossExecutor } from '../db/pg-boss-executor';
 import { insertWorkflowStepEvent } from './sql/insert-workflow-step-event';
-import { listWorkflowSteps } from './sql/list-workflow-steps';
+import { listWorkflowStepStates } from './sql/list-workflow-step-states';
 import { releaseWorkflowSteps } from './sql/release-workflow-steps';
 import { updateWorkflowState } from './sql/update-workflow-state';
 import type { WorkflowEventMap } from './workflow-events';
@@ -57,17 +57,17 @@ export async function releaseDependents(client: PoolClient, boss: PgBoss, workfl
 }
 
 /**
- * Derives the workflow's state from its steps and stores it, recording a timeline event when it
- * changed. Call it last in every transaction that changed a step.
+ * Derives the workflow's state from its steps and stores it with a timeline event when it
+ * changed; an unchanged state writes nothing. Call it last in every transaction that changed a
+ * step, with the workflow row as that transaction locked it.
  */
 export async function refreshWorkflowState(client: PoolClient, workflow: WorkflowRow, pending: PendingEvents): Promise<WorkflowRow> {
-  const steps = await listWorkflowSteps(client, workflow.id);
-  const state = deriveWorkflowState(workflow.state, steps.map((step) => step.state));
+  const state = deriveWorkflowState(workflow.state, await listWorkflowStepStates(client, workflow.id));
+  if (state === workflow.state) return workflow;
+
   const updated = await updateWorkflowState(client, workflow.id, state);
-  if (state !== workflow.state) {
-    await insertWorkflowStepEvent(client, { workflowId: workflow.id, stepName: null, state, detail: { from: workflow.state } });
-    pending.push(['workflow:state_changed', { workflowId: workflow.id, from: workflow.state, to: state }]);
-  }
+  await insertWorkflowStepEvent(client, { workflowId: workflow.id, stepName: null, state, detail: { from: workflow.state } });
+  pending.push(['workflow:state_changed', { workflowId: workflow.id, from: workflow.state, to: state }]);
   return updated;
 }
 

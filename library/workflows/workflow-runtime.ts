@@ -24,14 +24,19 @@ export interface WorkflowRuntimeOptions {
 }
 
 export interface WorkflowWorkOptions {
-  /** Attempts this process runs at once on the queue. Default 1. */
+  /** pg-boss workers this process runs on the queue. Default 1. */
   localConcurrency?: number;
+  /**
+   * Jobs each worker fetches at once; their attempts run side by side and settle one by one.
+   * Above 1 a worker fetches again at once while batches come back full. Default 1.
+   */
+  batchSize?: number;
   /** Seconds between polls when the queue is empty. Default pg-boss's 2. */
   pollingIntervalSeconds?: number;
   /**
    * Seconds between polls while LISTEN/NOTIFY is active for the queue. Default pg-boss's 30.
-   * One commit that releases several steps sends one notification, which wakes each worker for
-   * one fetch, so the other released steps wait for this poll; lower it for wide workflows.
+   * A commit that releases several steps wakes each worker for one fetch only. The other
+   * released steps wait for this poll, so lower it for wide workflows.
    */
   notifyPollingIntervalSeconds?: number;
 }
@@ -83,11 +88,12 @@ export function makeWorkflowRuntime(options: WorkflowRuntimeOptions): WorkflowRu
   async function register(registration: Registration): Promise<void> {
     if (!(await boss.getQueue(registration.queue))) await boss.createQueue(registration.queue);
     knownQueues.add(registration.queue);
-    const { localConcurrency = 1, pollingIntervalSeconds, notifyPollingIntervalSeconds } = registration.options;
+    const { localConcurrency = 1, batchSize = 1, pollingIntervalSeconds, notifyPollingIntervalSeconds } = registration.options;
     registration.workerId = await boss.work(
       registration.queue,
       {
-        batchSize: 1,
+        batchSize,
+        burstWhenBatchFull: batchSize > 1,
         includeMetadata: true as const,
         localConcurrency,
         // pg-boss rejects an interval key whose value is undefined, so each is left out unless set.
@@ -95,7 +101,11 @@ export function makeWorkflowRuntime(options: WorkflowRuntimeOptions): WorkflowRu
         ...(notifyPollingIntervalSeconds === undefined ? {} : { notifyPollingIntervalSeconds }),
       },
       async (jobs: JobWithMetadata<unknown>[]) => {
-        for (const job of jobs) await runStepAttempt({ pool, boss, events, maximumResultBytes }, job, registration.handler);
+        // Every attempt settles its own job. A job that is not a step job throws once the rest
+        // settled, and pg-boss then fails only that one, because its settle is fenced to each attempt.
+        const outcomes = await Promise.allSettled(jobs.map((job) => runStepAttempt({ pool, boss, events, maximumResultBytes }, job, registration.handler)));
+        const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        if (failure) throw failure.reason;
       },
     );
   }

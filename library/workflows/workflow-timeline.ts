@@ -11,7 +11,7 @@ export interface TimelineEntry {
   action: string | null;
   actorLabel: string | null;
   error: string | null;
-  /** What else the entry records, in words: "released by extract", "late outcome discarded". */
+  /** Other facts of the entry in words, such as "released when extract completed". */
   note: string | null;
 }
 
@@ -25,7 +25,7 @@ export interface StepTimeline {
 /**
  * Builds each step's timeline. Steps stored under semantics version 2 have one recorded event
  * per transition. Version 1 recorded none, so their timeline is rebuilt from the timestamps on
- * the row and labelled partial evidence; when even those are missing it is history unavailable.
+ * the row and labelled partial evidence. A version 2 step without events is history unavailable.
  */
 export function buildStepTimelines(steps: WorkflowStepRow[], events: WorkflowStepEventRow[]): Map<string, StepTimeline> {
   const timelines = new Map<string, StepTimeline>();
@@ -40,7 +40,7 @@ export function buildStepTimelines(steps: WorkflowStepRow[], events: WorkflowSte
   return timelines;
 }
 
-/** The workflow's own events: state changes and cancel requests. */
+/** Lists the workflow's own events: state changes and cancel requests. */
 export function listWorkflowEntries(events: WorkflowStepEventRow[]): TimelineEntry[] {
   return events.filter((event) => event.step_name === null).map(toEntry);
 }

@@ -208,7 +208,7 @@ describe('retry_workflow_step', () => {
     assert.equal(event.details.job_id, retried.job_id);
   });
 
-  test('retry_workflow_step refuses a completed step', async () => {
+  test('retry_workflow_step refuses a pending step', async () => {
     const boss = await startBoss(database);
     await createWorkflowQueues(boss);
     const runtime = startRuntime(database, database.pool, boss);

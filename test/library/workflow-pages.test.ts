@@ -42,12 +42,14 @@ describe('workflow pages list', () => {
     const byState = await host.request('workflows?state=completed', { user: testUsers.viewer });
 
     assert.equal(all.status, 200);
-    assert.ok(all.body.includes(ledger.id) && all.body.includes(other.id));
+    assert.ok(all.body.includes(ledger.id), 'the list shows ledger_import');
+    assert.ok(all.body.includes(other.id), 'the list shows payroll_close');
     assert.match(all.body, /data-ownership="Powertools-native"/);
     assert.match(all.body, /data-posture="Inspection only"/);
     assert.ok(byName.body.includes(ledger.id), 'the name filter ignores case');
     assert.ok(!byName.body.includes(other.id));
-    assert.ok(!byState.body.includes(ledger.id) && !byState.body.includes(other.id));
+    assert.ok(!byState.body.includes(ledger.id), 'the state filter hides ledger_import');
+    assert.ok(!byState.body.includes(other.id), 'the state filter hides payroll_close');
     assert.match(byState.body, /No workflow matches this filter/);
     assert.match(all.body, /<option value="runnable" >runnable \(2\)<\/option>/);
   });
@@ -129,6 +131,18 @@ describe('workflow pages detail', () => {
     assert.match(response.body, /Read-only: you can inspect this workflow but not change it/);
     assert.match(response.body, /data-posture="Inspection only"/);
     assert.doesNotMatch(response.body, /cancel_workflow">/);
+  });
+
+  test('workflow page bounds its pg-boss reads', async () => {
+    const { host, runtime } = await startPages();
+    const steps = Array.from({ length: 120 }, (_, index) => ({ name: `part_${index}`, queue: 'wf_extract' }));
+    const { id } = await runtime.insert({ name: 'wide_import', steps });
+
+    const response = await host.request(`workflows/${id}`, { user: testUsers.viewer });
+
+    assert.equal(response.status, 200);
+    assert.equal((response.body.match(/, now created/g) ?? []).length, 100);
+    assert.equal((response.body.match(/its live state was not read, because the page reads at most 100 jobs/g) ?? []).length, 20);
   });
 
   test('workflow page of an unknown id is 404', async () => {

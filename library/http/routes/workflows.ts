@@ -21,13 +21,15 @@ import { decide, openPage } from '../page-access';
 import { addRoute, type RouteDeps, readParameter, renderPage } from '../route-deps';
 
 const pageSize = 50;
+// Each live job state costs one pg-boss query, so a page reads at most this many and marks the rest as not read.
+const maximumLiveJobReads = 100;
 
 const outcomeMessages: Record<string, string> = {
   performed: 'Done. The change and its audit event were committed together.',
   already_performed: 'This confirmation was already applied; nothing was changed a second time.',
 };
 
-/** The workflows list at /workflows and one workflow at /workflows/:id, both behind `view_workflows`. */
+/** Adds the workflows list at /workflows and one workflow at /workflows/:id, both behind `view_workflows`. */
 export function addWorkflowRoutes(router: Router, deps: RouteDeps): void {
   addRoute(router, 'get', '/workflows', async (ctx) => {
     const page = await openPage(ctx, deps, 'view_workflows', { type: 'page', id: 'workflows' });
@@ -46,14 +48,14 @@ export function addWorkflowRoutes(router: Router, deps: RouteDeps): void {
       listWorkflows(repo, { state: state || undefined, name: name || undefined, beforeId: before || undefined, limit: pageSize + 1 }),
       countWorkflowsByState(repo),
     ]);
-    const shown = workflows.slice(0, pageSize);
-    const steps = await listStepsOfWorkflows(repo, shown.map((workflow) => workflow.id));
+    const pageRows = workflows.slice(0, pageSize);
+    const steps = await listStepsOfWorkflows(repo, pageRows.map((workflow) => workflow.id));
     const show = makeShowValue(page.display);
 
     renderPage(ctx, deps, '/workflows', 'workflow-list.njk', {
       title: 'Workflows',
       show: page.display,
-      rows: shown.map((workflow) => {
+      rows: pageRows.map((workflow) => {
         const own = steps.filter((step) => step.workflow_id === workflow.id);
         return {
           workflow,
@@ -64,7 +66,7 @@ export function addWorkflowRoutes(router: Router, deps: RouteDeps): void {
       }),
       states: workflowStates.map((candidate) => ({ state: candidate, count: counts[candidate] ?? 0 })),
       filter: { state, name },
-      nextCursor: workflows.length > pageSize ? shown[shown.length - 1].id : null,
+      nextCursor: workflows.length > pageSize ? pageRows[pageRows.length - 1].id : null,
     });
   });
 
@@ -84,13 +86,16 @@ export function addWorkflowRoutes(router: Router, deps: RouteDeps): void {
     const workflowActionLinks = await listAllowedActions(deps, page.actor, Object.values(workflowActions), target, resource);
     const timelines = buildStepTimelines(steps, events);
     const stepViews = [];
+    let liveJobReads = 0;
     for (const step of steps) {
+      const readsLiveJob = step.job_id !== null && !isSettled(step.state);
+      if (readsLiveJob) liveJobReads += 1;
       const stepResource: Resource = { type: 'workflow_step', id: stepResourceId(id, step.name) };
       stepViews.push({
         step,
         explanation: explainWorkflowStep(step, workflow, steps, show),
         timeline: timelines.get(step.name),
-        job: await readLiveJob(deps, step),
+        job: readsLiveJob && liveJobReads > maximumLiveJobReads ? { state: 'not read' as const } : await readLiveJob(deps, step),
         actions: await listAllowedActions(deps, page.actor, Object.values(workflowStepActions), { ...target, step }, stepResource),
       });
     }
@@ -104,6 +109,7 @@ export function addWorkflowRoutes(router: Router, deps: RouteDeps): void {
       graph: layoutWorkflowGraph(steps),
       steps: stepViews,
       workflowEntries: listWorkflowEntries(events),
+      maximumLiveJobReads,
       workflowActions: workflowActionLinks,
       readOnly: allActions.length > 0 && allActions.every((action) => !action.allowed),
       audited: allActions.some((action) => action.allowed),
@@ -113,12 +119,12 @@ export function addWorkflowRoutes(router: Router, deps: RouteDeps): void {
   });
 }
 
-/** The explanation functions take the page's display policy for actor labels, reasons and errors. */
+/** Adapts the page's display policy to the explanation functions, for actor labels, reasons and errors. */
 function makeShowValue(display: (kind: 'actor_label' | 'reason' | 'job_error', value: unknown) => string): ShowValue {
   return (kind, value) => display(kind, value);
 }
 
-/** The actions that apply to the target as it is now, each with whether this actor may take it. */
+/** Lists the actions that apply to the target as it is now, each with whether this actor may take it. */
 async function listAllowedActions(deps: RouteDeps, actor: Actor, actions: AnyActionDefinition[], target: unknown, resource: Resource) {
   const links = [];
   for (const action of actions) {
@@ -129,8 +135,8 @@ async function listAllowedActions(deps: RouteDeps, actor: Actor, actions: AnyAct
   return links;
 }
 
-/** What pg-boss holds for an unsettled step's job now; null when the step is settled or has no job. */
-async function readLiveJob(deps: RouteDeps, step: WorkflowStepRow): Promise<{ state: string; startAfter: Date | null; retryCount: number; retryLimit: number } | { state: 'missing' } | null> {
+/** Reads what pg-boss holds for an unsettled step's job now; null when the step is settled or has no job. */
+async function readLiveJob(deps: RouteDeps, step: WorkflowStepRow): Promise<{ state: string; startAfter: Date | null; retryCount: number; retryLimit: number } | { state: 'missing' | 'not read' } | null> {
   if (!step.job_id || isSettled(step.state)) return null;
   const jobs: JobWithMetadata<unknown>[] = await deps.options.boss.findJobs<unknown>(step.queue, { id: step.job_id }).catch(() => []);
   const job = jobs[0];

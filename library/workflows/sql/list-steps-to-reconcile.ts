@@ -6,7 +6,7 @@ export interface StepToReconcile extends WorkflowStepRow {
   workflow_state: string;
 }
 
-/** Where the previous reconcile pass stopped; null starts from the oldest step. */
+/** The last step a reconcile pass read, after which the next pass continues; null starts from the oldest. */
 export interface ReconcileCursor {
   updatedAt: Date;
   workflowId: string;

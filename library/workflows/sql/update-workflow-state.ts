@@ -3,8 +3,8 @@ import { type WorkflowRow, workflowColumns } from '../workflow-rows';
 import type { WorkflowState } from '../workflow-states';
 
 /**
- * Sets a workflow's state and touches `updated_at`; a settled state also sets `settled_at`.
- * Called in every transaction that changed one of its steps, after the workflow row was locked.
+ * Sets a workflow's state and `updated_at`; a settled state also sets `settled_at`. Called after
+ * the workflow row was locked, when a step transition changed the derived state.
  */
 export async function updateWorkflowState(db: Queryable, workflowId: string, state: WorkflowState): Promise<WorkflowRow> {
   const { rows } = await db.query<WorkflowRow>(

@@ -1,5 +1,5 @@
 // A host process that only works workflow steps, for tests that need several real processes.
-// DATABASE_URL names the database; WORKER_MODE picks the handlers: `steady` answers every step
+// DATABASE_URL names the database; WORKER_MODE picks the handlers: `steady` returns from every step
 // after 50 ms with its process id, `hang` never returns from `extract`. Prints "ready" once its
 // workers poll, and stops on SIGTERM.
 import { Pool } from 'pg';
