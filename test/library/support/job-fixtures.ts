@@ -2,14 +2,13 @@ import type { AddressInfo } from 'node:net';
 
 import Router from '@koa/router';
 import Koa from 'koa';
-import type { Context } from 'koa';
 import { PgBoss } from 'pg-boss';
 
 import { type AuthModule, createPowertools, type DisplayPolicy, type JobState, type PowertoolsEventMap, type Powertools } from '../../../library';
 import type { Queryable } from '../../../library/db/with-transaction';
 import { pgBossSchema } from '../../../library/pgboss/pg-boss-schema';
 import type { TestDatabaseHandle } from '../../support/use-test-database';
-import { principalOf, type TestUser, testUserHeader, testUsers } from './test-roles';
+import { makeHeaderAuth, type TestUser, testUserHeader, testUsers } from './test-roles';
 
 /** The queue operators act on in these tests. */
 export const ordersQueue = 'orders';
@@ -25,23 +24,7 @@ const allowedActions: Record<TestUser['role'], readonly string[]> = {
 };
 
 /** The test host's auth seam for the jobs surface: the `x-test-user` header names the actor. */
-export const jobHeaderAuth: AuthModule = {
-  currentActor(ctx: Context) {
-    const username = ctx.get(testUserHeader);
-    return Object.values(testUsers).find((user) => user.username === username) ?? null;
-  },
-
-  authorize(actor, action) {
-    const user = actor as TestUser;
-    if (allowedActions[user.role].includes(action)) return { allowed: true };
-    return { allowed: false, reason: `role ${user.role} does not grant ${action}` };
-  },
-
-  auditPrincipal(actor) {
-    const user = actor as TestUser;
-    return user.audited ? principalOf(user) : null;
-  },
-};
+export const jobHeaderAuth: AuthModule = makeHeaderAuth(allowedActions);
 
 /** Starts pg-boss on the test database, which creates its schema, and stops it after the test. */
 export async function startBoss(database: TestDatabaseHandle): Promise<PgBoss> {

@@ -33,24 +33,32 @@ export function principalOf(user: TestUser): AuditPrincipal {
   return { id: `user:${user.username}`, type: 'user', label: user.username };
 }
 
-/** A host auth module that reads the actor from the `x-test-user` header instead of a session. */
-export const headerAuth: AuthModule = {
-  currentActor(ctx: Context) {
-    const username = ctx.get(testUserHeader);
-    return Object.values(testUsers).find((user) => user.username === username) ?? null;
-  },
+/**
+ * Makes a host auth module that reads the actor from the `x-test-user` header instead of a
+ * session and grants each role the actions in `grants`.
+ */
+export function makeHeaderAuth(grants: Record<TestUser['role'], readonly string[]>): AuthModule {
+  return {
+    currentActor(ctx: Context) {
+      const username = ctx.get(testUserHeader);
+      return Object.values(testUsers).find((user) => user.username === username) ?? null;
+    },
 
-  authorize(actor, action) {
-    const user = actor as TestUser;
-    if (allowedActions[user.role].includes(action)) return { allowed: true };
-    return { allowed: false, reason: `role ${user.role} does not grant ${action}` };
-  },
+    authorize(actor, action) {
+      const user = actor as TestUser;
+      if (grants[user.role].includes(action)) return { allowed: true };
+      return { allowed: false, reason: `role ${user.role} does not grant ${action}` };
+    },
 
-  auditPrincipal(actor) {
-    const user = actor as TestUser;
-    return user.audited ? principalOf(user) : null;
-  },
-};
+    auditPrincipal(actor) {
+      const user = actor as TestUser;
+      return user.audited ? principalOf(user) : null;
+    },
+  };
+}
+
+/** The header auth module with the cron and page grants most tests use. */
+export const headerAuth: AuthModule = makeHeaderAuth(allowedActions);
 
 /** A display policy that lets the library render every value itself. */
 export const libraryDefaultDisplay: DisplayPolicy = {
