@@ -7,7 +7,7 @@ import type { LibraryMigration } from './migration';
  */
 export const createWorkflows: LibraryMigration = {
   name: '0010_create_workflows',
-  release: '0.3.0',
+  release: '0.2.0',
   up: `
     create table if not exists jobs_powertools.workflows (
       id uuid primary key,

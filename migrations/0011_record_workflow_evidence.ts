@@ -7,7 +7,7 @@ import type { LibraryMigration } from './migration';
  */
 export const recordWorkflowEvidence: LibraryMigration = {
   name: '0011_record_workflow_evidence',
-  release: '0.3.0',
+  release: '0.2.0',
   up: `
     alter table jobs_powertools.workflows
       alter column semantics_version set default 2,

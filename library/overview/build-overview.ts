@@ -6,6 +6,7 @@ import { countRecentlyCompletedJobs } from '../sql/count-recently-completed-jobs
 import { findNewestFailedJob } from '../sql/find-newest-failed-job';
 import type { AuditEventRow } from '../sql/insert-audit-event';
 import { listAuditEvents } from '../sql/list-audit-events';
+import { listBlockedWorkflows } from '../sql/list-blocked-workflows';
 import { listCronEntries } from '../sql/list-cron-entries';
 import { type ExpiredActiveJob, listExpiredActiveJobs } from '../sql/list-expired-active-jobs';
 
@@ -64,8 +65,9 @@ export async function buildOverview(pool: Pool, boss: PgBoss, now = new Date()):
   const hourAgo = new Date(now.getTime() - 60 * 60 * 1000);
 
   // The per-queue reads are independent, so they run side by side on the pool.
-  const [expired, newestFailures, completed] = await Promise.all([
+  const [expired, blockedWorkflows, newestFailures, completed] = await Promise.all([
     readExpiredActiveJobs(pool, queues),
+    listBlockedWorkflows(pool, expiredCap),
     Promise.all(failing.slice(0, exemplarCount).map((queue) => findNewestFailedJob(pool, queue.name))),
     Promise.all(queues.map(async (queue) => ({ queue: queue.name, count: await countRecentlyCompletedJobs(pool, queue.name, hourAgo, countCap) }))),
   ]);
@@ -91,13 +93,14 @@ export async function buildOverview(pool: Pool, boss: PgBoss, now = new Date()):
     {
       key: 'blocked',
       title: 'Blocked or stuck',
-      count: expired.count + backlogWithoutWorkers.length,
-      countNote: expired.count >= expiredCap ? `expired jobs capped at ${expiredCap}` : null,
-      diagnosis: describeBlocked(expired.count, backlogWithoutWorkers.map((queue) => queue.name), workers !== null),
+      count: expired.count + blockedWorkflows.length + backlogWithoutWorkers.length,
+      countNote: expired.count >= expiredCap || blockedWorkflows.length >= expiredCap ? `expired jobs and blocked workflows capped at ${expiredCap} each` : null,
+      diagnosis: describeBlocked(expired.count, blockedWorkflows.length, backlogWithoutWorkers.map((queue) => queue.name), workers !== null),
       ownership: backlogWithoutWorkers.length > 0 ? 'host-owned follow-up' : 'Powertools-native',
       posture: 'Inspection only',
       exemplars: [
         ...expired.jobs.map((job) => ({ text: `${job.name}: active since ${job.started_on.toISOString()}, expiry ${job.expire_seconds} s`, link: `jobs/${encodeURIComponent(job.name)}/${job.id}` })),
+        ...blockedWorkflows.slice(0, exemplarCount).map((workflow) => ({ text: `workflow ${workflow.name} blocked since ${workflow.updated_at.toISOString()}`, link: `workflows/${workflow.id}` })),
         ...backlogWithoutWorkers.slice(0, exemplarCount).map((queue) => ({ text: `${queue.name}: ${queue.readyCount} ready, no worker registered`, link: `forensics/queue/${encodeURIComponent(queue.name)}` })),
       ],
     },
@@ -158,12 +161,13 @@ async function readExpiredActiveJobs(pool: Pool, queues: QueueResult[]): Promise
   };
 }
 
-function describeBlocked(expired: number, queuesWithoutWorkers: string[], workersKnown: boolean): string {
+function describeBlocked(expired: number, blockedWorkflows: number, queuesWithoutWorkers: string[], workersKnown: boolean): string {
   const parts: string[] = [];
   if (expired > 0) parts.push(`${expired} active job(s) ran past their expiry: pg-boss's supervisor retries or fails them, so if they stay, it is not running`);
+  if (blockedWorkflows > 0) parts.push(`${blockedWorkflows} workflow(s) are blocked: a step used up its retries, and each waits for an operator to retry the step or cancel the workflow`);
   if (queuesWithoutWorkers.length > 0) parts.push(`${queuesWithoutWorkers.length} queue(s) have ready jobs and no registered worker; starting one is a host-owned follow-up`);
   if (!workersKnown) parts.push("which queues have workers is unknown: pg-boss's instance registry is off");
-  return parts.length === 0 ? 'Nothing is stuck: no active job is past its expiry and every queue with ready jobs has a worker.' : `${parts.join('. ')}.`;
+  return parts.length === 0 ? 'Nothing is stuck: no active job is past its expiry, no workflow is blocked and every queue with ready jobs has a worker.' : `${parts.join('. ')}.`;
 }
 
 /** Queue names some registered pg-boss instance works, or null when the registry is off or empty. */

@@ -67,6 +67,17 @@ describe('buildOverview', () => {
     assert.equal(blocked.exemplars[0].link, `jobs/exports/${job.id}`);
   });
 
+  test('buildOverview reports a blocked workflow', async () => {
+    const id = '2f1c8f5e-2b7e-4d36-9a51-6a1f7d3c9b10';
+    await database.pool.query(`insert into jobs_powertools.workflows (id, name, semantics_version, state) values ($1::uuid, 'invoice_run', 2, 'blocked')`, [id]);
+
+    const blocked = bucket(await buildOverview(database.pool, boss), 'blocked');
+
+    assert.equal(blocked.count, 1);
+    assert.match(blocked.diagnosis, /1 workflow\(s\) are blocked/);
+    assert.equal(blocked.exemplars[0].link, `workflows/${id}`);
+  });
+
   test('buildOverview counts paused entries as waiting', async () => {
     await database.pool.query(`update jobs_powertools.cron_entries set paused_at = now(), paused_by = 'ops-demo' where name = $1`, [nightlySync.name]);
 
