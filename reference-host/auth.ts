@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type { AuthModule, AuthorizationDecision } from '../library';
 import { findUserById, type HostUser } from './users';
 
-// Which control-plane actions each host role may take. Page access is an action too.
+// The control-plane actions each host role may take. Page access is an action too.
 const viewActions = ['view_overview', 'view_cron', 'view_audit', 'view_forensics', 'view_jobs', 'view_workflows', 'export_audit_events'];
 const workflowActions = ['cancel_workflow', 'retry_workflow_step', 'cancel_workflow_step'];
 const jobActions = ['retry_job', 'cancel_job', 'resume_job', 'delete_job', 'retry_all_jobs', 'cancel_all_jobs'];

@@ -4,7 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import type { Queryable } from '../db/with-transaction';
 import type { AuditPrincipal, Resource } from '../seams';
 
-/** What an action's `apply` may use: the confirming transaction, pg-boss, who acts and why. */
+/** Inputs of an action's `apply`: the confirming transaction, pg-boss, the actor and the reason. */
 export interface ActionContext {
   /** The transaction the audit event commits in. Pass `makePgBossExecutor(client)` as pg-boss's `db`. */
   client: PoolClient;
@@ -31,7 +31,7 @@ export interface ActionDefinition<Target> {
   fingerprint(target: Target): Record<string, unknown>;
   /** One word or phrase for the target's current state, for conflict messages ("paused"). */
   describeState(target: Target): string;
-  /** Why the action does not apply to the target as it is now, or null when it does. */
+  /** Returns why the action does not apply to the target as it is now, or null when it does. */
   findInapplicability(target: Target): string | null;
   /** The lines a preview shows under "What will change". */
   describeChange(target: Target): string[];

@@ -13,13 +13,13 @@ import { addRoute, type RouteDeps, readParameter, renderPage } from './route-dep
 const previewTtlSeconds = 15 * 60;
 export const maximumReasonLength = 1000;
 
-/** How one resource kind exposes its audited actions over HTTP. */
+/** The HTTP routes of one resource kind's audited actions. */
 export interface ActionRouteSpec {
   /** Route below the mount whose last segment is the action name, e.g. `/cron/:name/:action`. */
   routePath: string;
   /** Page permission needed before any action permission is even checked, e.g. `view_cron`. */
   pageAction: string;
-  /** What the resource is called in messages, e.g. `cron entry`. */
+  /** Name of the resource kind in messages, e.g. `cron entry`. */
   resourceNoun: string;
   /** The navigation tab the preview belongs to, e.g. `cron`. */
   section: string;

@@ -7,7 +7,7 @@ import type { PowertoolsEvents } from '../events/powertools-events';
 
 /**
  * Renders every error raised below it. A 4xx error shows its message, which the code that
- * raised it wrote for operators. Anything else becomes a 500 page with an error id; the error
+ * raised it wrote for operators. Anything else becomes a 500 page with an error id. The error
  * itself, with its stack, goes only to the `request:failed` event and so to the host's log.
  */
 export function handleErrors(templates: nunjucks.Environment, events: PowertoolsEvents): Middleware {

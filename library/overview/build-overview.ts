@@ -25,7 +25,7 @@ export interface OverviewBucket {
   key: BucketKey;
   title: string;
   count: number;
-  /** How the count was made when it is not exact, e.g. capped or from pg-boss's monitor. */
+  /** Note on how an inexact count was made, e.g. capped or from pg-boss's monitor. */
   countNote: string | null;
   diagnosis: string;
   ownership: 'Powertools-native' | 'host-owned follow-up';

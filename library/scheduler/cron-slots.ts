@@ -1,10 +1,10 @@
 import { CronExpressionParser } from 'cron-parser';
 
 /**
- * Cron slots as instants, with one rule for daylight-saving changes, the same as Vixie cron's:
- * a wall-clock time that a spring-forward change skips fires once, at the first instant after
- * the gap; a wall-clock time that a fall-back change repeats fires once, at its first
- * occurrence. Several skipped slots collapse into that one fire.
+ * Cron slots as instants, with one rule for daylight-saving changes. A wall-clock time that a
+ * spring-forward change skips fires once, at the first instant after the gap. A wall-clock time
+ * that a fall-back change repeats fires once, at its first occurrence. Several skipped slots
+ * collapse into that one fire.
  *
  * The schedule is matched against wall-clock time: cron-parser walks "naive" dates whose UTC
  * fields are the local fields, and each match is then mapped to a real instant in the zone.
@@ -25,8 +25,8 @@ export interface DueSlots {
 
 /**
  * Finds the slots due at `now` that fall strictly after `notBefore`. Catch-up policy: only the
- * newest due slot fires; the older ones are reported as missed, so a host that was down for a
- * day fires once, not once per slot.
+ * newest due slot fires and the older ones are reported as missed. A host that was down for a
+ * day therefore fires once, not once per slot.
  */
 export function findDueSlots(schedule: string, timezone: string, notBefore: Date, now: Date, maxMissed = 100): DueSlots {
   const slots: Date[] = [];
@@ -91,7 +91,7 @@ export function toInstant(naive: Date, timezone: string): Date {
   return new Date(Math.ceil(high / 1000) * 1000);
 }
 
-/** The zone's offset from UTC at an instant, in milliseconds (east positive). */
+/** Returns the zone's offset from UTC at an instant, in milliseconds (east positive). */
 function offsetAt(instantMs: number, timezone: string): number {
   const instant = new Date(Math.floor(instantMs / 1000) * 1000);
   return toWallClock(instant, timezone).getTime() - instant.getTime();

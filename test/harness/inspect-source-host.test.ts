@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { upgradeProofLane } from '../../lanes/upgrade-proof/lane';
-import { runMigrations } from '../../library';
 import { findMount, inspectSourceHost } from '../../step-definitions/support/inspect-source-host';
-import { copySourceHost, editHostFile, removeSeam } from '../../step-definitions/support/source-host-copy';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { editHostFile, removeSeam } from '../../step-definitions/support/source-host-copy';
+import { createTestDatabase } from '../support/test-database';
+import { useSourceHostFixture } from './support/source-host-fixture';
 
 const expectations = {
   mountPath: upgradeProofLane.sourceHost.mountPath,
@@ -15,31 +15,11 @@ const expectations = {
   requiredSeams: upgradeProofLane.sourceHost.requiredSeams,
 };
 
-let database: TestDatabase;
-let allPassed = true;
-const copies: string[] = [];
-
-before(async () => {
-  database = await createTestDatabase(__filename);
-  await runMigrations(database.pool, { to: upgradeProofLane.sourceHost.previousMigration });
-});
-afterEach((t) => {
-  // Hooks are typed for suites too, but afterEach only ever receives a TestContext.
-  if ('passed' in t && !t.passed) allPassed = false;
-});
-after(async () => {
-  for (const copy of copies) rmSync(path.dirname(copy), { recursive: true, force: true });
-  await database.finish(allPassed);
-});
-
-function freshCopy(name: string): string {
-  const copy = copySourceHost(upgradeProofLane.sourceHost.directory, `test-inspect-${process.pid}-${name}`);
-  copies.push(copy);
-  return copy;
-}
+const fixture = useSourceHostFixture(__filename, 'test-inspect');
+const freshCopy = (name: string) => fixture.freshCopy(name);
 
 test('inspectSourceHost finds the fixture supported', async () => {
-  const inspection = await inspectSourceHost(freshCopy('supported'), database.pool, expectations);
+  const inspection = await inspectSourceHost(freshCopy('supported'), fixture.database.pool, expectations);
 
   assert.equal(inspection.bucket, 'supported');
   assert.deepEqual(inspection.missing, []);
@@ -50,7 +30,7 @@ for (const seam of ['repo', 'auth', 'mount'] as const) {
     const copy = freshCopy(`no-${seam}`);
     removeSeam(copy, seam);
 
-    const inspection = await inspectSourceHost(copy, database.pool, expectations);
+    const inspection = await inspectSourceHost(copy, fixture.database.pool, expectations);
 
     assert.equal(inspection.bucket, 'best-effort');
     assert.deepEqual(inspection.missing, [seam]);

@@ -1,44 +1,24 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import pino from 'pino';
 
 import { upgradeProofLane } from '../../lanes/upgrade-proof/lane';
-import { readMigrationStatus, runMigrations } from '../../library';
-import { copySourceHost, editHostFile } from '../../step-definitions/support/source-host-copy';
+import { readMigrationStatus } from '../../library';
+import { editHostFile } from '../../step-definitions/support/source-host-copy';
 import { applyUpgradeActions } from '../../step-definitions/support/upgrade-actions';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { useSourceHostFixture } from './support/source-host-fixture';
 
 const logger = pino({ level: 'silent' });
-let database: TestDatabase;
-let allPassed = true;
-const copies: string[] = [];
-
-before(async () => {
-  database = await createTestDatabase(__filename);
-  await runMigrations(database.pool, { to: upgradeProofLane.sourceHost.previousMigration });
-});
-afterEach((t) => {
-  // Hooks are typed for suites too, but afterEach only ever receives a TestContext.
-  if ('passed' in t && !t.passed) allPassed = false;
-});
-after(async () => {
-  for (const copy of copies) rmSync(path.dirname(copy), { recursive: true, force: true });
-  await database.finish(allPassed);
-});
-
-function freshCopy(name: string): string {
-  const copy = copySourceHost(upgradeProofLane.sourceHost.directory, `test-upgrade-${process.pid}-${name}`);
-  copies.push(copy);
-  return copy;
-}
+const fixture = useSourceHostFixture(__filename, 'test-upgrade');
+const freshCopy = (name: string) => fixture.freshCopy(name);
 
 test('applyUpgradeActions applies the declared order', async () => {
   const hostDirectory = freshCopy('ordered');
 
-  const applied = await applyUpgradeActions({ lane: upgradeProofLane, hostDirectory, databaseUrl: database.url, logger });
+  const applied = await applyUpgradeActions({ lane: upgradeProofLane, hostDirectory, databaseUrl: fixture.database.url, logger });
 
   const declared = upgradeProofLane.upgradeActions.map((action) => action.id).filter((id) => id !== 'prove-native-action');
   assert.deepEqual(applied.map((action) => action.id), declared);
@@ -46,7 +26,7 @@ test('applyUpgradeActions applies the declared order', async () => {
   const app = readFileSync(path.join(hostDirectory, 'app.ts'), 'utf8');
   assert.match(app, /import \{ displayPolicy \} from '\.\/display-policy';/);
   assert.match(app, /\n {4}displayPolicy,\n {4}bridge: false,\n/);
-  assert.deepEqual((await readMigrationStatus(database.pool)).pending, []);
+  assert.deepEqual((await readMigrationStatus(fixture.database.pool)).pending, []);
 });
 
 test('applyUpgradeActions names the action that failed', async () => {
@@ -54,7 +34,7 @@ test('applyUpgradeActions names the action that failed', async () => {
   editHostFile(hostDirectory, 'app.ts', "new Router({ prefix: '/ops/jobs' })", "new Router({ prefix: '/jobs' })");
 
   await assert.rejects(
-    applyUpgradeActions({ lane: upgradeProofLane, hostDirectory, databaseUrl: database.url, logger }),
+    applyUpgradeActions({ lane: upgradeProofLane, hostDirectory, databaseUrl: fixture.database.url, logger }),
     /Upgrade action check-mount-scope failed: The mount check failed: no router with prefix \/ops\/jobs/,
   );
 });
@@ -63,7 +43,7 @@ test('applyUpgradeActions writes an enabled bridge', async () => {
   const hostDirectory = freshCopy('bridge');
   const lane = { ...upgradeProofLane, bridge: 'enabled' as const };
 
-  const applied = await applyUpgradeActions({ lane, hostDirectory, databaseUrl: database.url, logger });
+  const applied = await applyUpgradeActions({ lane, hostDirectory, databaseUrl: fixture.database.url, logger });
 
   assert.match(applied.find((action) => action.id === 'choose-bridge')!.result, /bridge enabled/);
   assert.match(readFileSync(path.join(hostDirectory, 'app.ts'), 'utf8'), /\n {4}bridge: \{ enabled: true \},\n/);
