@@ -53,4 +53,6 @@ module.exports = {
   doctor: laneProfile('doctor'),
   'historical-compatibility': laneProfile('historical-compatibility'),
   bridge: laneProfile('bridge'),
+  // Last, because it reads the proof bundles the other lanes leave.
+  'docs-markers': laneProfile('docs-markers'),
 };

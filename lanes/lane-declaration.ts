@@ -10,6 +10,14 @@ export type SupportBucket = 'supported' | 'tested' | 'best-effort' | 'host-owned
 /** A seam the source host must have for the lane to count as supported. */
 export type SourceSeam = 'repo' | 'auth' | 'mount' | 'previous migrations';
 
+/** The numbered list in a guide that names a lane's steps, which docs-markers compares with the declaration. */
+export interface GuideSteps {
+  /** Relative to the repository root. */
+  file: string;
+  /** The heading the list follows, as written without its `#` marks. */
+  heading: string;
+}
+
 export interface UpgradeAction {
   id: 'add-display-policy-module' | 'wire-display-policy' | 'check-mount-scope' | 'choose-bridge' | 'run-current-migrations' | 'prove-native-action';
   /** The step as the upgrade guide words it. */
@@ -42,6 +50,8 @@ export interface UpgradeLaneDeclaration {
   hostAdditions: { displayPolicyModule: string };
   bridge: 'enabled' | 'disabled';
   upgradeActions: UpgradeAction[];
+  /** Where the upgrade guide lists the upgrade actions, in this order. */
+  guide: GuideSteps;
   proofTarget: ProofTarget;
 }
 
@@ -136,6 +146,8 @@ export interface FreshInstallLaneDeclaration {
   /** The app's own account for the operator, as its add-user script takes it. */
   operatorAccount: { username: string; role: string };
   steps: LaneStep[];
+  /** Where the installation guide lists these steps, in this order. */
+  guide: GuideSteps;
   proofTarget: ProofTarget;
 }
 
@@ -148,6 +160,8 @@ export interface FirstSessionLaneDeclaration {
   host: HostScripts;
   actors: { operator: string; viewer: string; noAccess: string };
   steps: LaneStep[];
+  /** Where the first-session guide lists these steps, in this order. */
+  guide: GuideSteps;
   proofTarget: ProofTarget;
 }
 
@@ -224,8 +238,40 @@ export interface BridgeLaneDeclaration {
   nativeAction: { action: string; verb: string; jobState: 'created' };
 }
 
+/** A term of the support-truth vocabulary and the way it must be spelled wherever it appears. */
+export interface VocabularyTerm {
+  term: string;
+  group: 'bucket' | 'ownership label' | 'posture' | 'evidence label';
+  /**
+   * True when only the exact spelling counts (a proper name such as `Powertools-native`);
+   * otherwise the first letter may be upper case at the start of a sentence or cell.
+   */
+  exactCase: boolean;
+  /** Other wordings that mean the same and must not be used, beyond spacing and hyphen variants. */
+  variants: string[];
+}
+
+/**
+ * The lane that reads the repository's documentation and proofs, without Postgres or a browser,
+ * and fails where they disagree.
+ */
+export interface DocsMarkersLaneDeclaration {
+  kind: 'docs-markers';
+  name: string;
+  bucket: SupportBucket;
+  /** The documents read, relative to the repository root: files, or folders read recursively. */
+  documents: { readme: string; guides: string; features: string; pages: string[] };
+  /** Every term of the support-truth vocabulary; a support-truth table lists the buckets in this order. */
+  vocabulary: VocabularyTerm[];
+  /** Declarations of the host-owned names a guide snippet may use without declaring them. */
+  snippetContext: string;
+  /** Fence languages whose blocks must type-check against the library. */
+  snippetLanguages: string[];
+}
+
 /** Any lane the harness can run. */
 export type LaneDeclaration =
+  | DocsMarkersLaneDeclaration
   | BridgeLaneDeclaration
   | UpgradeLaneDeclaration
   | HistoricalCompatibilityLaneDeclaration

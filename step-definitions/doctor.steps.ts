@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { Given, Then, When } from '@cucumber/cucumber';
 
-import { doctorLane } from '../lanes/doctor/lane';
+import { findLane } from '../lanes/index';
 import type { DoctorLaneDeclaration } from '../lanes/lane-declaration';
 import { type CliRun, runJobsPowertools } from './support/cli-process';
 import { timed } from './support/lane-resources';
@@ -53,10 +53,9 @@ async function runDoctor(world: DoctorWorld): Promise<void> {
 }
 
 Given('the reference host of the {string} lane is running', async function (this: DoctorWorld, laneName: string) {
-  assert.equal(laneName, doctorLane.name, `No doctor lane is declared as "${laneName}".`);
-  this.lane = doctorLane;
-  noteLane(doctorLane);
-  const host = await useReferenceHost(doctorLane);
+  this.lane = findLane(laneName, 'doctor');
+  noteLane(this.lane);
+  const host = await useReferenceHost(this.lane);
   noteScenarioHost(this, host);
   states.set(this, { host, checkedDirectory: host.directory, run: null, checks: [] });
 });

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'playwright/test';
 
-import { firstSessionLane } from '../lanes/first-session/lane';
+import { findLane } from '../lanes/index';
 import type { FirstSessionLaneDeclaration } from '../lanes/lane-declaration';
 import { saveScreenshot, signIn } from './support/control-plane-page';
 import { findFailedJob, listActionLinks, listPageVisits, type PageVisit } from './support/control-plane-pages';
@@ -36,10 +36,9 @@ function proofDirectory(world: FirstSessionWorld): string {
 }
 
 Given('the reference host of the {string} lane is running with its demo operators', async function (this: FirstSessionWorld, laneName: string) {
-  assert.equal(laneName, firstSessionLane.name, `No first-session lane is declared as "${laneName}".`);
-  this.lane = firstSessionLane;
-  noteLane(firstSessionLane);
-  const host = await useReferenceHost(firstSessionLane);
+  this.lane = findLane(laneName, 'first-session');
+  noteLane(this.lane);
+  const host = await useReferenceHost(this.lane);
   noteScenarioHost(this, host);
   states.set(this, { host, auditIdBefore: await readNewestAuditId(host.pool), visits: [], directSubmission: null });
   this.proofFacts.hostSteps = host.appliedSteps;

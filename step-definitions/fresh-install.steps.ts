@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { Given, Then, When } from '@cucumber/cucumber';
 
-import { freshInstallLane } from '../lanes/fresh-install/lane';
+import { findLane } from '../lanes/index';
 import type { FreshInstallLaneDeclaration } from '../lanes/lane-declaration';
 import { type CliRun, runJobsPowertools } from './support/cli-process';
 import { signIn, saveScreenshot } from './support/control-plane-page';
@@ -48,9 +48,8 @@ async function runInstaller(world: FreshInstallWorld, args: string[]): Promise<C
 }
 
 Given('the bare host template of the {string} lane', function (this: FreshInstallWorld, laneName: string) {
-  assert.equal(laneName, freshInstallLane.name, `No fresh-install lane is declared as "${laneName}".`);
-  this.lane = freshInstallLane;
-  noteLane(freshInstallLane);
+  this.lane = findLane(laneName, 'fresh-install');
+  noteLane(this.lane);
 });
 
 When('the installer runs in a copy of the template', async function (this: FreshInstallWorld) {

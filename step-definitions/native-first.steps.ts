@@ -6,7 +6,7 @@ import type { Page } from 'playwright';
 import { expect } from 'playwright/test';
 
 import type { NativeFirstLaneDeclaration, NativePage } from '../lanes/lane-declaration';
-import { nativeFirstLane } from '../lanes/native-first/lane';
+import { findLane } from '../lanes/index';
 import { loadTypeScript } from '../library/cli/app-file/load-typescript';
 import { parseAppFile } from '../library/cli/app-file/parse-app-file';
 import { readPowertoolsCalls } from '../library/cli/app-file/read-powertools-config';
@@ -50,10 +50,9 @@ function declaredPage(lane: NativeFirstLaneDeclaration, pageName: string): Nativ
 }
 
 Given('the reference host of the {string} lane is running with the bridge disabled', async function (this: NativeFirstWorld, laneName: string) {
-  assert.equal(laneName, nativeFirstLane.name, `No native-first lane is declared as "${laneName}".`);
-  this.lane = nativeFirstLane;
-  noteLane(nativeFirstLane);
-  const host = await useReferenceHost(nativeFirstLane);
+  this.lane = findLane(laneName, 'native-first');
+  noteLane(this.lane);
+  const host = await useReferenceHost(this.lane);
   noteScenarioHost(this, host);
   states.set(this, { host, auditIdBefore: await readNewestAuditId(host.pool), visit: null, action: null, bridgeResponses: [], pagesSeen: [] });
 

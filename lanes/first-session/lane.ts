@@ -30,6 +30,7 @@ export const firstSessionLane: FirstSessionLaneDeclaration = {
     { id: 'read-forensics', description: 'Open the forensics of nightly_sync: its timeline shows the pause, by ops-demo, with the reason.' },
     { id: 'read-audit', description: 'Open the Audit tab: one audit event records the pause.' },
   ],
+  guide: { file: 'guides/first-operator-session.md', heading: 'The steps' },
   proofTarget: {
     operator: 'ops-demo',
     surface: 'cron',

@@ -32,6 +32,7 @@ export const freshInstallLane: FreshInstallLaneDeclaration = {
     { id: 'boot-host', description: 'Start the host.' },
     { id: 'prove-native-action', description: 'ops-demo signs in, opens the control plane and pauses nightly_sync on the native cron surface with a reason.' },
   ],
+  guide: { file: 'guides/installation.md', heading: 'The steps' },
   proofTarget: {
     operator: 'ops-demo',
     surface: 'cron',

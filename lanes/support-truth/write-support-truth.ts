@@ -68,7 +68,7 @@ export function renderSupportTruth(rows: SupportTruthRow[], generatedAt: Date): 
     ].filter(Boolean);
     return `<section>
 <h2>${escape(row.directory)} <span class="bucket">${escape(evidence.bucket)}</span> <span class="status-${evidence.passed ? 'passed' : 'failed'}">${evidence.passed ? 'passed' : 'failed'}</span></h2>
-<p>Ran ${escape(evidence.startedAt)} to ${escape(evidence.finishedAt)} on Postgres ${escape(evidence.postgres ? `${evidence.postgres.serverVersion} (${evidence.postgres.provider})` : 'unknown')}, Node.js ${escape(evidence.versions.node)}, pg-boss ${escape(evidence.versions.pgBoss)}, library ${escape(evidence.versions.library)}${evidence.versions.browser ? `, Chromium ${escape(evidence.versions.browser)}` : ''}.</p>
+<p>Ran ${escape(evidence.startedAt)} to ${escape(evidence.finishedAt)} ${escape(evidence.postgres ? `on Postgres ${evidence.postgres.serverVersion} (${evidence.postgres.provider})` : 'without Postgres')}, Node.js ${escape(evidence.versions.node)}, pg-boss ${escape(evidence.versions.pgBoss)}, library ${escape(evidence.versions.library)}${evidence.versions.browser ? `, Chromium ${escape(evidence.versions.browser)}` : ''}.</p>
 <table><thead><tr><th>Claim</th><th>Status</th></tr></thead><tbody>${claims}</tbody></table>
 <p>${links.join(' · ') || 'no report or screenshots'}</p>
 </section>`;

@@ -22,6 +22,7 @@ export const upgradeProofLane: UpgradeLaneDeclaration = {
     { id: 'run-current-migrations', description: 'Run the current migrations with the host migration script.' },
     { id: 'prove-native-action', description: 'Prove one native action: ops-demo pauses nightly_sync on the native cron surface.' },
   ],
+  guide: { file: 'guides/upgrade-and-compatibility.md', heading: 'The upgrade actions, in order' },
   proofTarget: {
     operator: 'ops-demo',
     surface: 'cron',

@@ -3,7 +3,7 @@ import { After, AfterAll, Before, setDefaultTimeout, Status } from '@cucumber/cu
 import { closeSession } from './control-plane-page';
 import { logger, peekBrowser, peekPostgres, stopSharedResources, timings } from './lane-resources';
 import { maskSecrets } from './mask-secrets';
-import { proofDirectoryOf, recordClaim, writeEvidence } from './proof-bundle';
+import { claimStatusOf, proofDirectoryOf, recordClaim, writeEvidence } from './proof-bundle';
 import { disposeHost, disposeSharedHosts } from './upgraded-host';
 import type { LaneWorld } from './world';
 
@@ -33,7 +33,7 @@ After(async function (this: LaneWorld, { result }) {
     if (output.length > 0) this.attach(maskSecrets(output.slice(-80).join('\n')), 'text/plain');
   }
   if (this.lane) {
-    recordClaim(this.lane.name, { scenario: this.scenarioName, status: passed ? 'PASSED' : String(result?.status ?? 'UNKNOWN'), facts: this.proofFacts });
+    recordClaim(this.lane.name, { scenario: this.scenarioName, status: claimStatusOf(result?.status, unexpected.length), facts: this.proofFacts });
   }
   if (this.host && !this.sharedHost) await disposeHost(this.host);
 

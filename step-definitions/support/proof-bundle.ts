@@ -56,6 +56,16 @@ export function noteLane(lane: LaneDeclaration): void {
   }
 }
 
+/**
+ * Returns the status a scenario's claim records: cucumber's status for its steps, except that
+ * steps that passed while the browser saw unexpected errors make a FAILED claim, because the
+ * guard hook fails that scenario.
+ */
+export function claimStatusOf(stepStatus: string | undefined, unexpectedErrors: number): string {
+  if (stepStatus === 'PASSED' && unexpectedErrors > 0) return 'FAILED';
+  return stepStatus ?? 'UNKNOWN';
+}
+
 export function recordClaim(laneName: string, claim: Claim): void {
   lanes.get(laneName)?.claims.push(claim);
 }
@@ -99,6 +109,11 @@ export function writeEvidence(postgres: RunningPostgres | null, browserVersion: 
 /** What the lane declared it starts from and proves, as its evidence records it. */
 function describeDeclaration(lane: LaneDeclaration): Record<string, unknown> {
   if ('upgradeActions' in lane) return { upgradeActions: lane.upgradeActions, proofTarget: lane.proofTarget };
+  if ('kind' in lane && lane.kind === 'docs-markers') {
+    // The vocabulary and the documents are the lane's whole declaration; it starts no Postgres.
+    const { name, bucket, ...declared } = lane;
+    return declared;
+  }
   if ('kind' in lane) {
     const { name, bucket, postgresMajor, ...declared } = lane;
     return declared;

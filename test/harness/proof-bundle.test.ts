@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { proofDirectoryNameOf, proofDirectoryOf } from '../../step-definitions/support/proof-bundle';
+import { claimStatusOf, proofDirectoryNameOf, proofDirectoryOf } from '../../step-definitions/support/proof-bundle';
 
 const repositoryRoot = path.resolve(__dirname, '..', '..');
 
@@ -76,5 +76,19 @@ describe('cucumber.js profiles', () => {
 
   test('cucumber.js rejects an invalid variant', () => {
     assert.throws(() => loadProfiles('../elsewhere'), { name: 'TypeError', message: /KJP_PROOF_VARIANT is invalid/ });
+  });
+});
+
+describe('claimStatusOf', () => {
+  test('claimStatusOf fails a passed scenario the guard failed', () => {
+    assert.equal(claimStatusOf('PASSED', 1), 'FAILED');
+  });
+
+  test('claimStatusOf keeps the steps status otherwise', () => {
+    assert.equal(claimStatusOf('PASSED', 0), 'PASSED');
+    assert.equal(claimStatusOf('FAILED', 0), 'FAILED');
+    assert.equal(claimStatusOf('FAILED', 2), 'FAILED');
+    assert.equal(claimStatusOf('UNDEFINED', 0), 'UNDEFINED');
+    assert.equal(claimStatusOf(undefined, 0), 'UNKNOWN');
   });
 });
