@@ -68,9 +68,29 @@ export function peekBrowser(): Promise<Browser> | null {
 export async function stopSharedResources(): Promise<void> {
   // A browser that never launched has nothing to close; its launch error failed its scenario.
   if (browser) await browser.then((launched) => launched.close(), () => undefined);
-  if (postgres) await (await postgres).stop();
+  if (postgres) {
+    const running = await postgres;
+    if (running.provider === 'database-url') await dropLaneDatabases(running);
+    await running.stop();
+  }
   browser = null;
   postgres = null;
+}
+
+/**
+ * Drops the databases this run made on a DATABASE_URL server, which outlives the run, so the
+ * next run can create the same names. The proof bundle keeps the run's evidence. The newest
+ * go first, so each copy goes before the template it was made from.
+ */
+async function dropLaneDatabases(running: RunningPostgres): Promise<void> {
+  for (const name of running.createdDatabases().reverse()) {
+    try {
+      await running.dropDatabase(name);
+    } catch (error) {
+      // The run has finished; a database left behind is named so it can be dropped by hand.
+      logger.warn({ event: 'lane:database_drop_failed', database: name, err: error }, 'lane database not dropped');
+    }
+  }
 }
 
 const sourceTemplates = new Map<string, Promise<string>>();

@@ -35,6 +35,8 @@ export interface RunningPostgres {
   serverVersion: string;
   createDatabase(name: string, options?: { template?: string }): Promise<string>;
   dropDatabase(name: string): Promise<void>;
+  /** The databases this handle created and has not dropped, oldest first. */
+  createdDatabases(): string[];
   stop(): Promise<void>;
   /** Every password this provider generated or read from DATABASE_URL, for the secret scan. */
   secrets: string[];
@@ -221,7 +223,16 @@ function makeRunningPostgres(
     async createDatabase(name, options = {}) {
       const database = quoteDatabaseName(checkOwnDatabaseName(name));
       const template = options.template === undefined ? '' : ` template ${quoteDatabaseName(options.template)}`;
-      await withClient(server.adminUrl, (client) => client.query(`create database ${database}${template}`));
+      try {
+        await withClient(server.adminUrl, (client) => client.query(`create database ${database}${template}`));
+      } catch (error) {
+        if ((error as { code?: string }).code !== '42P04') throw error;
+        // Only a DATABASE_URL server outlives a run, so only there can an earlier run leave one behind.
+        throw new Error(
+          `Database "${name}" already exists on the ${choice.name} server: an earlier run that stopped before its cleanup left it. Drop it (drop database "${name}") or point DATABASE_URL at a fresh server.`,
+          { cause: error },
+        );
+      }
 
       created.add(name);
       logger.debug({ provider: choice.name, database: name, template: options.template }, 'database created');
@@ -239,6 +250,10 @@ function makeRunningPostgres(
 
       created.delete(name);
       logger.debug({ provider: choice.name, database: name }, 'database dropped');
+    },
+
+    createdDatabases() {
+      return [...created];
     },
 
     async stop() {

@@ -268,6 +268,19 @@ describe('startPostgres', () => {
       assert.deepEqual(adopted.secrets, owner.secrets);
 
       const url = await adopted.createDatabase('harness_adopted');
+      await adopted.createDatabase('harness_adopted_copy', { template: 'harness_adopted' });
+      assert.deepEqual(adopted.createdDatabases(), ['harness_adopted', 'harness_adopted_copy']);
+      await adopted.dropDatabase('harness_adopted_copy');
+      assert.deepEqual(adopted.createdDatabases(), ['harness_adopted']);
+
+      // A second run against the same server meets the database the first one left.
+      const nextRun = await startPostgres({ logger, env: { DATABASE_URL: owner.adminUrl } });
+      await assert.rejects(nextRun.createDatabase('harness_adopted'), {
+        message: /^Database "harness_adopted" already exists on the database-url server: .*Drop it \(drop database "harness_adopted"\) or point DATABASE_URL at a fresh server\.$/,
+      });
+      assert.deepEqual(nextRun.createdDatabases(), []);
+      await nextRun.stop();
+
       await adopted.dropDatabase('harness_adopted');
       await adopted.stop();
 
