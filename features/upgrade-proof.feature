@@ -45,6 +45,16 @@ Feature: Upgrade proof
     Then the pause is rejected with a message that asks for a longer reason
     And "nightly_sync" keeps its state and the audit trail is unchanged
 
+  Scenario: An entry paused under 0.1.0 shows its pause reason as history unavailable
+    Given the upgraded source host is running
+    When "ops-demo" opens "weekly_report" on the native cron surface
+    Then "weekly_report" shows as paused by "ops-lead" with the pause reason history unavailable
+
+  Scenario: An audit event written under 0.1.0 without a reason shows it as history unavailable
+    Given the upgraded source host is running
+    When "ops-demo" reads the audit trail of the upgraded host
+    Then the 0.1.0 "resume_cron_entry" event on "nightly_sync" shows its reason as history unavailable
+
   Scenario: Confirming the same resume twice resumes weekly_report once
     Given the upgraded source host is running
     When "ops-demo" confirms a resume of "weekly_report" twice with the reason "Ledger fix shipped on Monday"

@@ -150,6 +150,39 @@ Then('the pause is rejected with a message that asks for a longer reason', async
   await saveScreenshot(this, proofDirectoryOf(this.lane.name), 'reason-too-short');
 });
 
+When('{string} opens {string} on the native cron surface', async function (this: LaneWorld, operator: string, entryName: string) {
+  const page = await signIn(this, this.host!.run!.baseUrl!, operator);
+  await timed('browserMs', () => openCronEntry(page, this.lane.sourceHost.mountPath, entryName));
+});
+
+Then('{string} shows as paused by {string} with the pause reason history unavailable', async function (this: LaneWorld, entryName: string, pausedBy: string) {
+  const page = this.page!;
+  await expect(page.getByTestId('cron-state')).toHaveText('paused');
+  await expect(page.getByText(`by ${pausedBy}`, { exact: false }).first()).toBeVisible();
+  const reason = page.getByRole('term').filter({ hasText: /^Pause reason$/ }).locator('xpath=following-sibling::dd[1]');
+  await expect(reason).toHaveText('history unavailable (paused before reasons were recorded)');
+  // The stored row has no reason: the label is the page's, not an invented value.
+  assert.equal((await readCronEntryState(this.host!, entryName)).paused, true);
+  this.proofFacts.pauseReasonShown = await reason.innerText();
+  await saveScreenshot(this, proofDirectoryOf(this.lane.name), `${entryName}-paused-under-0.1.0`);
+});
+
+When('{string} reads the audit trail of the upgraded host', async function (this: LaneWorld, operator: string) {
+  const page = await signIn(this, this.host!.run!.baseUrl!, operator);
+  await timed('browserMs', async () => {
+    await page.goto(`${this.lane.sourceHost.mountPath}/`);
+    await page.getByRole('navigation', { name: 'Control plane' }).getByRole('link', { name: 'Audit' }).click();
+  });
+});
+
+Then('the 0.1.0 {string} event on {string} shows its reason as history unavailable', async function (this: LaneWorld, action: string, entryName: string) {
+  const row = this.page!.getByRole('row').filter({ hasText: action }).filter({ hasText: entryName }).filter({ hasText: 'ops-lead' });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByRole('cell', { name: 'history unavailable' })).toBeVisible();
+  this.proofFacts.auditRowShown = await row.innerText();
+  await saveScreenshot(this, proofDirectoryOf(this.lane.name), 'audit-0.1.0-event-without-reason');
+});
+
 When('{string} confirms a resume of {string} twice with the reason {string}', async function (this: LaneWorld, operator: string, entryName: string, reason: string) {
   const page = await signIn(this, this.host!.run!.baseUrl!, operator);
   this.reason = reason;
