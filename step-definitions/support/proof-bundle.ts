@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { LaneDeclaration } from '../../lanes/lane-declaration';
@@ -95,6 +96,7 @@ export function writeEvidence(postgres: RunningPostgres | null, browserVersion: 
         playwright: readVersion(path.join(repositoryRoot, 'node_modules', 'playwright')),
         browser: browserVersion,
       },
+      ...fingerprintLane(repositoryRoot, lane),
       timingsMs: Object.fromEntries(Object.entries(timings).map(([key, value]) => [key, Math.round(value)])),
       ...describeDeclaration(lane),
       claims,
@@ -104,6 +106,23 @@ export function writeEvidence(postgres: RunningPostgres | null, browserVersion: 
     written.push(file);
   }
   return written;
+}
+
+/**
+ * Hashes of what a run proved against: the lane's declaration and its feature file. A bundle
+ * whose hashes differ from the current ones was made by an older lane, so it proves nothing
+ * about the lane as it now reads; docs-markers compares them.
+ */
+export function fingerprintLane(root: string, lane: LaneDeclaration): { declarationSha256: string; featureSha256: string | null } {
+  const featureFile = path.join(root, 'features', `${lane.name}.feature`);
+  return {
+    declarationSha256: sha256(JSON.stringify(lane)),
+    featureSha256: existsSync(featureFile) ? sha256(readFileSync(featureFile, 'utf8')) : null,
+  };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 /** What the lane declared it starts from and proves, as its evidence records it. */

@@ -1,6 +1,6 @@
 // The work behind the secret-scan cucumber formatter: scan the run's envelopes and the lane's
 // proof directory, write proof/<lane>/secret-scan.json, and report whether the run leaked a secret.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   findSecretsInText,
@@ -120,7 +120,28 @@ export async function runSecretScan(options: RunSecretScanOptions): Promise<Secr
     skipped: [...envelopeScan.skipped, ...fileScan.skipped],
   };
   await writeFile(path.join(laneDir, REPORT_FILE), `${JSON.stringify(report, null, 2)}\n`);
+  await recordScanInEvidence(laneDir, report);
   return report;
+}
+
+/**
+ * Records the scan's outcome in the lane's evidence.json, which the AfterAll hook wrote before
+ * the formatters finished. A run whose scan found a secret did not pass, whatever its scenarios
+ * did, so its evidence must not say it passed. A run that wrote no evidence is left alone.
+ */
+async function recordScanInEvidence(laneDir: string, report: SecretScanReport): Promise<void> {
+  const file = path.join(laneDir, 'evidence.json');
+  let evidence: Record<string, unknown>;
+  try {
+    evidence = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+
+  evidence.secretScan = { findings: report.findings.length, filesScanned: report.filesScanned, envelopesScanned: report.envelopesScanned, report: REPORT_FILE };
+  if (report.findings.length > 0) evidence.passed = false;
+  await writeFile(file, `${JSON.stringify(evidence, null, 2)}\n`);
 }
 
 /** Builds the error text for a failed scan: each finding's kind and place, never its value. */

@@ -90,6 +90,42 @@ describe('runSecretScan', () => {
     assert.deepEqual(JSON.parse(written), report);
     assert.ok(!written.includes(sessionKey.value));
   });
+
+  test('runSecretScan fails the evidence of a leaking run', async () => {
+    const laneDirectory = path.join(workingDirectory, 'proof', 'doctor');
+    await mkdir(laneDirectory, { recursive: true });
+    await writeFile(path.join(laneDirectory, 'evidence.json'), JSON.stringify({ lane: 'doctor', passed: true, claims: [{ status: 'PASSED' }] }));
+    await writeFile(path.join(laneDirectory, 'leak.txt'), `postgres://app:${sessionKey.value}@db/app`);
+
+    const report = await runSecretScan({ cwd: workingDirectory, lane: 'doctor', envelopes: [], secrets: [sessionKey] });
+    const evidence = JSON.parse(await readFile(path.join(laneDirectory, 'evidence.json'), 'utf8'));
+
+    assert.ok(report.findings.length > 0);
+    assert.equal(evidence.passed, false);
+    assert.deepEqual(evidence.secretScan, { findings: report.findings.length, filesScanned: report.filesScanned, envelopesScanned: 0, report: 'secret-scan.json' });
+    assert.deepEqual(evidence.claims, [{ status: 'PASSED' }], 'the claims keep the status of their steps');
+  });
+
+  test('runSecretScan records a clean scan in the evidence', async () => {
+    const laneDirectory = path.join(workingDirectory, 'proof', 'bridge');
+    await mkdir(laneDirectory, { recursive: true });
+    await writeFile(path.join(laneDirectory, 'evidence.json'), JSON.stringify({ lane: 'bridge', passed: true }));
+
+    await runSecretScan({ cwd: workingDirectory, lane: 'bridge', envelopes: [{}], secrets: [sessionKey] });
+    const evidence = JSON.parse(await readFile(path.join(laneDirectory, 'evidence.json'), 'utf8'));
+
+    assert.equal(evidence.passed, true);
+    assert.equal(evidence.secretScan.findings, 0);
+  });
+
+  test('runSecretScan leaves a run without evidence alone', async () => {
+    const laneDirectory = path.join(workingDirectory, 'proof', 'native-first');
+    await mkdir(laneDirectory, { recursive: true });
+
+    await runSecretScan({ cwd: workingDirectory, lane: 'native-first', envelopes: [], secrets: [sessionKey] });
+
+    await assert.rejects(readFile(path.join(laneDirectory, 'evidence.json'), 'utf8'), { code: 'ENOENT' });
+  });
 });
 
 describe('secret-scan formatter', () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { LaneDeclaration } from '../../../lanes/lane-declaration';
+import { fingerprintLane } from '../proof-bundle';
 import type { CheckResult, Disagreement } from './disagreement';
 import { type MarkdownDocument, plainText, readMarkdown } from './markdown-document';
 
@@ -127,7 +128,7 @@ function checkProofBundle(root: string, lane: LaneDeclaration, named: string): D
     return [{ file, line: null, message: `is missing, so the ${lane.name} lane has no proof bundle; ${named}. To make one, ${run}.` }];
   }
 
-  let evidence: { lane?: unknown; bucket?: unknown; passed?: unknown; claims?: unknown };
+  let evidence: { lane?: unknown; bucket?: unknown; passed?: unknown; claims?: unknown; secretScan?: { findings?: unknown }; declarationSha256?: unknown; featureSha256?: unknown };
   try {
     evidence = JSON.parse(readFileSync(path.join(root, file), 'utf8'));
   } catch (error) {
@@ -136,8 +137,22 @@ function checkProofBundle(root: string, lane: LaneDeclaration, named: string): D
   if (evidence.lane !== lane.name || evidence.bucket !== lane.bucket) {
     return [{ file, line: null, message: `records lane "${String(evidence.lane)}" in bucket "${String(evidence.bucket)}", but the lane is "${lane.name}" in "${lane.bucket}"; ${run} again.` }];
   }
+  if (typeof evidence.secretScan?.findings !== 'number') {
+    return [{ file, line: null, message: `records no secret scan, so the run that wrote it was cut short or is older than the scan; ${run} again.` }];
+  }
+  if (evidence.secretScan.findings > 0) {
+    return [{ file, line: null, message: `records a run of the ${lane.name} lane whose secret scan found ${evidence.secretScan.findings} leaked secret(s) (proof/${lane.name}/secret-scan.json); ${named} as proved. Remove the leak, then ${run}.` }];
+  }
   if (evidence.passed !== true || !Array.isArray(evidence.claims) || evidence.claims.length === 0) {
     return [{ file, line: null, message: `records a run of the ${lane.name} lane that did not pass; ${named} as proved. Fix the lane, then ${run}.` }];
+  }
+
+  const current = fingerprintLane(root, lane);
+  if (evidence.featureSha256 !== current.featureSha256) {
+    return [{ file, line: null, message: `records a run of features/${lane.name}.feature as it read before its last change, so the bundle does not prove the feature as it reads now; ${run} again.` }];
+  }
+  if (evidence.declarationSha256 !== current.declarationSha256) {
+    return [{ file, line: null, message: `records a run of the ${lane.name} lane as lanes/${lane.name}/lane.ts declared it before its last change; ${run} again.` }];
   }
   return [];
 }

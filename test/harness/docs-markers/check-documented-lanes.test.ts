@@ -37,7 +37,10 @@ test('checkDocumentedLanes names a lane without a feature file', () => {
 
 test('checkDocumentedLanes names a feature that states another bucket', () => {
   withBreak(copy.edit('features/bridge.feature', 'in the tested bucket', 'in the supported bucket'), (found) => {
-    assert.deepEqual(found, ['features/bridge.feature: says its claims are in the "supported" bucket, but the bridge lane declares "tested".']);
+    // The edit also makes the bundle older than the feature, which the check names too.
+    assert.equal(found[0], 'features/bridge.feature: says its claims are in the "supported" bucket, but the bridge lane declares "tested".');
+    assert.match(found[1], /^proof\/bridge\/evidence\.json: records a run of features\/bridge\.feature as it read before its last change/);
+    assert.equal(found.length, 2);
   });
 });
 
@@ -80,4 +83,34 @@ test('checkDocumentedLanes names a profile no lane declares', () => {
   withBreak(copy.edit('cucumber.js', "  bridge: laneProfile('bridge'),\n", "  bridge: laneProfile('bridge'),\n  'nightly-cron': laneProfile('nightly-cron'),\n"), (found) => {
     assert.deepEqual(found, ['cucumber.js: has the profile "nightly-cron", which no lane declares; add the lane to lanes/index.ts or remove the profile.']);
   });
+});
+
+test('checkDocumentedLanes names a bundle whose secret scan found a leak', () => {
+  withBreak(copy.edit('proof/bridge/evidence.json', '"findings": 0', '"findings": 2'), (found) => {
+    assert.equal(found.length, 1);
+    assert.match(found[0], /^proof\/bridge\/evidence\.json: records a run of the bridge lane whose secret scan found 2 leaked secret\(s\) \(proof\/bridge\/secret-scan\.json\)/);
+  });
+});
+
+test('checkDocumentedLanes names a bundle without a secret scan', () => {
+  withBreak(copy.edit('proof/bridge/evidence.json', /"secretScan": \{[^}]*\}/, '"secretScan": null'), (found) => {
+    assert.equal(found.length, 1);
+    assert.match(found[0], /^proof\/bridge\/evidence\.json: records no secret scan/);
+  });
+});
+
+test('checkDocumentedLanes names a bundle older than its feature', () => {
+  withBreak(copy.edit('features/doctor.feature', /\n$/, '\n  Scenario: The doctor names a host it cannot read\n    When the doctor checks the reference host\n    Then every check passes\n'), (found) => {
+    assert.equal(found.length, 1);
+    assert.match(found[0], /^proof\/doctor\/evidence\.json: records a run of features\/doctor\.feature as it read before its last change, .*run npx cucumber-js --profile doctor again\.$/);
+  });
+});
+
+test('checkDocumentedLanes names a bundle older than its declaration', () => {
+  const lanes = declaredLanes.map((lane) => (lane.name === 'first-session' && 'steps' in lane ? { ...lane, steps: [...lane.steps].reverse() } : lane));
+  const files = listDocumentationFiles(copy.root, docsMarkersLane);
+  const found = checkDocumentedLanes({ root: copy.root, readme: files.readme, documents: [files.readme, ...files.guides], lanes, self: 'docs-markers' }).disagreements.map(formatDisagreement);
+
+  assert.equal(found.length, 1);
+  assert.match(found[0], /^proof\/first-session\/evidence\.json: records a run of the first-session lane as lanes\/first-session\/lane\.ts declared it before its last change; run npx cucumber-js --profile first-session again\.$/);
 });
