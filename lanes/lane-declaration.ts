@@ -261,8 +261,14 @@ export interface DocsMarkersLaneDeclaration {
   bucket: SupportBucket;
   /** The documents read, relative to the repository root: files, or folders read recursively. */
   documents: { readme: string; guides: string; features: string; pages: string[] };
-  /** Every term of the support-truth vocabulary; a support-truth table lists the buckets in this order. */
+  /**
+   * Every term of the support-truth vocabulary; a support-truth table lists the buckets in this
+   * order. Any spelling of a term counts, so ordinary phrases such as "a best effort" are flagged
+   * too: the docs avoid them rather than leave a reader to guess whether a bucket is meant.
+   */
   vocabulary: VocabularyTerm[];
+  /** The module whose exported objects hold every label the pages show, as `{ key: label }`. */
+  labelModule: { file: string; exports: string[] };
   /** Declarations of the host-owned names a guide snippet may use without declaring them. */
   snippetContext: string;
   /** Fence languages whose blocks must type-check against the library. */

@@ -68,7 +68,7 @@ When('the lanes named in the README and the guides are looked up', function (thi
 
 When('the README, the guides, the features and the pages are read for the support-truth vocabulary', function (this: DocsMarkersWorld) {
   const files = stateOf(this).files;
-  const result = checkVocabulary({ root: repositoryRoot, vocabulary: this.lane.vocabulary, documents: documentsOf(files), features: files.features, pages: files.pages });
+  const result = checkVocabulary({ root: repositoryRoot, vocabulary: this.lane.vocabulary, labelModule: this.lane.labelModule, documents: documentsOf(files), features: files.features, pages: files.pages });
   record(this, 'uses of the support-truth vocabulary', result);
 });
 
@@ -87,7 +87,7 @@ Then('the docs and the lanes agree', function (this: DocsMarkersWorld) {
   assert.ok(result, 'No check ran in this scenario.');
 
   const report = result.disagreements.map(formatDisagreement);
-  this.attach(`${subject}: ${result.checked} checked\n${report.join('\n') || 'no disagreement'}`, 'text/plain');
+  this.attach(`${subject}: ${result.checked} checked, ${report.length} disagreement(s)`, 'text/plain');
   assert.ok(result.checked > 0, `The check of ${subject} found nothing to compare, so it proves nothing; is the documentation where lanes/docs-markers/lane.ts says?`);
   assert.equal(report.length, 0, `The docs and the lanes disagree in ${report.length === 1 ? 'one place' : `${report.length} places`}:\n${report.join('\n')}`);
 });

@@ -32,6 +32,7 @@ export const docsMarkersLane: DocsMarkersLaneDeclaration = {
     { term: 'history unavailable', group: 'evidence label', exactCase: false, variants: ['history not available', 'no history available'] },
     { term: 'unknown', group: 'evidence label', exactCase: false, variants: [] },
   ],
+  labelModule: { file: 'library/http/render-page.ts', exports: ['ownershipLabels', 'postures', 'evidenceLabels'] },
   snippetContext: 'lanes/docs-markers/snippet-context.d.ts',
   snippetLanguages: ['ts', 'typescript'],
 };

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 import type { CheckResult, Disagreement } from './disagreement';
@@ -33,13 +33,32 @@ export function checkLinks(root: string, documents: string[]): CheckResult {
       }
       if (anchor === null) continue;
 
-      if (statSync(absolute).isDirectory() || !targetFile.endsWith('.md')) {
-        disagreements.push({ file, line: link.line, message: `links to ${link.target}, but ${targetFile} has no headings to anchor to.` });
+      if (statSync(absolute).isDirectory()) {
+        disagreements.push({ file, line: link.line, message: `links to ${link.target}, but ${targetFile} is a folder, which has no anchors.` });
+        continue;
+      }
+      if (!targetFile.endsWith('.md')) {
+        // GitHub anchors a line of a source file as #L12 or a range as #L12-L20.
+        const lines = /^L(\d+)(?:-L(\d+))?$/.exec(anchor);
+        const lineCount = readFileSync(absolute, 'utf8').split('\n').length;
+        if (!lines || Number(lines[2] ?? lines[1]) > lineCount || Number(lines[1]) < 1) {
+          disagreements.push({ file, line: link.line, message: `links to ${link.target}, but ${targetFile} is not Markdown, so its only anchors are lines #L1 to #L${lineCount}.` });
+        }
         continue;
       }
       const headings = read(targetFile).headings;
       if (!headings.some((heading) => heading.slug === anchor)) {
         disagreements.push({ file, line: link.line, message: `links to ${link.target}, but ${targetFile} has no heading with the anchor #${anchor}; its anchors are ${headings.map((heading) => `#${heading.slug}`).join(', ')}.` });
+      }
+    }
+  }
+  for (const file of documents) {
+    if (!existsSync(path.join(root, file))) continue;
+    const document = read(file);
+    for (const reference of document.references) {
+      checked += 1;
+      if (!document.definitions.has(reference.label)) {
+        disagreements.push({ file, line: reference.line, message: `uses the link reference [${reference.label}], which no "[${reference.label}]: target" line in the file defines.` });
       }
     }
   }

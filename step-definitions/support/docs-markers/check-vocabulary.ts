@@ -8,6 +8,8 @@ import { lineAt, parseMarkdown, plainText } from './markdown-document';
 interface VocabularyInput {
   root: string;
   vocabulary: readonly VocabularyTerm[];
+  /** The module that exports the pages' labels, relative to the root. */
+  labelModule: { file: string; exports: string[] };
   /** The README and the guides: Markdown, read outside fenced blocks. */
   documents: string[];
   /** Feature files, read whole. */
@@ -29,12 +31,16 @@ export function checkVocabulary(input: VocabularyInput): CheckResult {
 
   for (const file of [...input.documents, ...input.features, ...input.pages]) {
     if (!existsSync(path.join(input.root, file))) continue;
-    const text = readScannedText(input.root, file, input.documents.includes(file));
+    const isMarkdown = input.documents.includes(file);
+    const text = readScannedText(input.root, file, isMarkdown);
     const isPage = input.pages.includes(file);
+    // Inline code in the docs quotes identifiers (a CSS class, a status token), not the vocabulary.
+    const codeSpans = isMarkdown ? [...text.matchAll(/`[^`\n]+`/g)].map((span) => [span.index, span.index + span[0].length]) : [];
 
     for (const term of input.vocabulary) {
       for (const use of findUses(text, term)) {
         checked += 1;
+        if (use.problem && codeSpans.some(([start, end]) => use.offset >= start && use.offset < end)) continue;
         if (use.problem) {
           disagreements.push({ file, line: lineAt(text, use.offset), message: use.problem });
         } else {
@@ -52,7 +58,51 @@ export function checkVocabulary(input: VocabularyInput): CheckResult {
   }
 
   disagreements.push(...checkBucketTables(input));
+  disagreements.push(...checkLabelModule(input));
+  disagreements.push(...checkLabelAttributes(input));
   return { checked, disagreements };
+}
+
+/**
+ * Checks that the labels the pages take from the label module are exactly the vocabulary's
+ * labels: a typo there would reach every page while the docs stay right.
+ */
+function checkLabelModule(input: VocabularyInput): Disagreement[] {
+  const file = input.labelModule.file;
+  const absolute = path.join(input.root, file);
+  if (!existsSync(absolute)) return [{ file, line: null, message: 'is missing; it exports the labels every page shows.' }];
+
+  delete require.cache[require.resolve(absolute)];
+  const exported = require(absolute) as Record<string, unknown>;
+  const labels = input.labelModule.exports.flatMap((name) => Object.values((exported[name] ?? {}) as Record<string, unknown>).filter((value): value is string => typeof value === 'string'));
+  const terms = input.vocabulary.filter((term) => term.group !== 'bucket').map((term) => term.term);
+  const text = readFileSync(absolute, 'utf8');
+
+  return [
+    ...labels
+      .filter((label) => !terms.includes(label))
+      .map((label) => ({ file, line: lineAt(text, Math.max(text.indexOf(label), 0)), message: `exports the page label "${label}", which is not a term of the support-truth vocabulary (${terms.join(', ')}).` })),
+    ...terms
+      .filter((term) => !labels.includes(term))
+      .map((term) => ({ file, line: null, message: `exports no page label "${term}"; the pages need every label of the vocabulary from ${input.labelModule.exports.join(', ')}.` })),
+  ];
+}
+
+/** Checks that a label written literally in a `data-ownership`, `data-posture` or `data-evidence` attribute is a term of the vocabulary. */
+function checkLabelAttributes(input: VocabularyInput): Disagreement[] {
+  const terms = input.vocabulary.filter((term) => term.group !== 'bucket').map((term) => term.term);
+  const disagreements: Disagreement[] = [];
+
+  for (const file of input.pages) {
+    if (!existsSync(path.join(input.root, file))) continue;
+    const text = readFileSync(path.join(input.root, file), 'utf8');
+    for (const match of text.matchAll(/data-(?:ownership|posture|evidence)="([^"{]+)"/g)) {
+      if (!terms.includes(match[1])) {
+        disagreements.push({ file, line: lineAt(text, match.index), message: `labels an element "${match[1]}", which is not a term of the support-truth vocabulary (${terms.join(', ')}).` });
+      }
+    }
+  }
+  return disagreements;
 }
 
 /** Markdown loses its fenced blocks (replaced by blank lines, so line numbers hold); other files are read whole. */
@@ -74,7 +124,7 @@ function findUses(text: string, term: VocabularyTerm): TermUse[] {
   const uses: TermUse[] = [];
 
   for (const match of text.matchAll(spellingPattern(term.term))) {
-    const written = match[0].replace(/\s+/g, ' ');
+    const written = match[0].replace(/[\s\u00a0]+/g, ' ');
     uses.push({ offset: match.index, problem: isAccepted(written, term) ? null : `"${written}" should be spelled "${term.term}", the ${term.group} of the support-truth vocabulary.` });
   }
   for (const variant of term.variants) {
@@ -92,7 +142,9 @@ function findUses(text: string, term: VocabularyTerm): TermUse[] {
  */
 function spellingPattern(phrase: string): RegExp {
   const words = phrase.split(/[\s-]+/).map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`(?<![\\w-])${words.join('[\\s-]+')}(?![\\w-])`, 'gi');
+  // Spaces and hyphens include their Unicode forms (no-break space, non-breaking hyphen, dashes).
+  const separator = '[\\s\\u00a0\\u2010-\\u2015-]';
+  return new RegExp(`(?<![\\w\\u2010-\\u2015-])${words.join(`${separator}+`)}(?![\\w\\u2010-\\u2015-])`, 'gi');
 }
 
 function isAccepted(written: string, term: VocabularyTerm): boolean {

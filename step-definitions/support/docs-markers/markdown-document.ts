@@ -29,6 +29,12 @@ export interface MarkdownLink {
   line: number;
 }
 
+/** A reference-style link, `[text][label]` or `[label][]`, which needs a `[label]: target` definition. */
+export interface MarkdownReference {
+  label: string;
+  line: number;
+}
+
 export interface MarkdownTable {
   header: string[];
   rows: Array<{ cells: string[]; line: number }>;
@@ -51,6 +57,9 @@ export interface MarkdownDocument {
   /** True for each line (index 0 is line 1) that sits inside a fenced block or is its fence. */
   inFence: boolean[];
   links: MarkdownLink[];
+  /** Reference-style links; `definitions` holds the labels defined, lower-cased as Markdown matches them. */
+  references: MarkdownReference[];
+  definitions: Set<string>;
   tables: MarkdownTable[];
 }
 
@@ -70,6 +79,7 @@ export function parseMarkdown(file: string, text: string): MarkdownDocument {
     fences,
     inFence,
     links: findLinks(lines, inFence),
+    ...findReferences(lines, inFence),
     tables: findTables(lines, inFence),
   };
 }
@@ -144,7 +154,7 @@ function findLinks(lines: string[], inFence: boolean[]): MarkdownLink[] {
   lines.forEach((line, index) => {
     if (inFence[index]) return;
     const prose = line.replace(/`[^`]*`/g, '');
-    for (const match of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+    for (const match of prose.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)/g)) {
       links.push({ target: match[1], line: index + 1 });
     }
     const definition = /^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)/.exec(prose);
@@ -154,6 +164,30 @@ function findLinks(lines: string[], inFence: boolean[]): MarkdownLink[] {
     }
   });
   return links;
+}
+
+function findReferences(lines: string[], inFence: boolean[]): { references: MarkdownReference[]; definitions: Set<string> } {
+  const references: MarkdownReference[] = [];
+  const definitions = new Set<string>();
+
+  lines.forEach((line, index) => {
+    if (inFence[index]) return;
+    const prose = line.replace(/`[^`]*`/g, '');
+    const definition = /^\s{0,3}\[([^\]]+)\]:/.exec(prose);
+    if (definition) {
+      definitions.add(normaliseLabel(definition[1]));
+      return;
+    }
+    for (const match of prose.matchAll(/\[([^\]]+)\]\[([^\]]*)\]/g)) {
+      references.push({ label: normaliseLabel(match[2] || match[1]), line: index + 1 });
+    }
+  });
+  return { references, definitions };
+}
+
+/** Markdown matches reference labels case-insensitively, with runs of spaces as one. */
+function normaliseLabel(label: string): string {
+  return label.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
 function findTables(lines: string[], inFence: boolean[]): MarkdownTable[] {

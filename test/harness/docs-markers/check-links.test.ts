@@ -54,3 +54,27 @@ test('checkLinks leaves links with a scheme alone', () => {
     assert.deepEqual(found, []);
   });
 });
+
+test('checkLinks names a broken link with a title', () => {
+  withBreak(copy.edit('guides/cron.md', /\n## /, "\nSee [the installation](instalation.md 'Installing').\n\n## "), (found) => {
+    assert.equal(found.length, 1);
+    assert.match(found[0], /^guides\/cron\.md:\d+: links to instalation\.md, but guides\/instalation\.md does not exist\.$/);
+  });
+});
+
+test('checkLinks names an undefined link reference', () => {
+  withBreak(copy.edit('guides/cron.md', /\n## /, '\nSee [the bridge][bridge] and [cron][].\n\n[cron]: cron.md\n\n## '), (found) => {
+    assert.deepEqual(found.length, 1);
+    assert.match(found[0], /^guides\/cron\.md:\d+: uses the link reference \[bridge\], which no "\[bridge\]: target" line in the file defines\.$/);
+  });
+});
+
+test('checkLinks follows line anchors into source files', () => {
+  withBreak(copy.edit('guides/cron.md', /\n## /, '\nThe labels are in [render-page.ts](../library/http/render-page.ts#L6-L10).\n\n## '), (found) => {
+    assert.deepEqual(found, []);
+  });
+  withBreak(copy.edit('guides/cron.md', /\n## /, '\nThe labels are in [render-page.ts](../library/http/render-page.ts#L9000).\n\n## '), (found) => {
+    assert.equal(found.length, 1);
+    assert.match(found[0], /links to \.\.\/library\/http\/render-page\.ts#L9000, but library\/http\/render-page\.ts is not Markdown, so its only anchors are lines #L1 to #L\d+\.$/);
+  });
+});

@@ -43,7 +43,7 @@ test('docs-markers lane fails on a named lane without a feature file', () => {
 });
 
 test('docs-markers lane fails on a vocabulary term spelled another way', () => {
-  const restore = copy.edit('guides/optional-bridge.md', /Inspection only/, 'inspection-only');
+  const restore = copy.edit('guides/optional-bridge.md', /`Inspection only`/, 'inspection-only');
   assertLaneFails(restore, /guides\/optional-bridge\.md:\d+: "inspection-only" should be spelled "Inspection only", the posture of the support-truth vocabulary\./);
 });
 
