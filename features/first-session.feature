@@ -18,6 +18,7 @@ Feature: First operator session
     Then "nightly_sync" shows as paused by "ops-demo" with that reason
     And the forensics of "nightly_sync" show the pause by "ops-demo" with that reason
     And the audit trail lists exactly one pause of "nightly_sync" by "ops-demo" with that reason
+    And the session took every step of the first operator session guide, in the guide's order
 
   Scenario: The read-only viewer sees every page, with a read-only notice where actions would be
     When "ops-viewer" visits every page of the control plane

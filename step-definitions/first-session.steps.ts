@@ -5,20 +5,19 @@ import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'playwright/test';
 
 import { findLane } from '../lanes/index';
-import type { FirstSessionLaneDeclaration } from '../lanes/lane-declaration';
 import { saveScreenshot, signIn } from './support/control-plane-page';
 import { findFailedJob, listActionLinks, listPageVisits, type PageVisit } from './support/control-plane-pages';
+import { assertDeclaredStepsPerformed, type FirstSessionWorld, performSessionStep, type SessionSubject } from './support/first-session-steps';
 import { timed } from './support/lane-resources';
-import { type LaneHost, noteScenarioHost, useReferenceHost } from './support/lane-hosts';
-import { openControlPlane, pauseFromCronSurface, readAuditEventsSince, readCronEntryState, readNewestAuditId } from './support/operator-session';
+import { type AppliedStep, type LaneHost, noteScenarioHost, useReferenceHost } from './support/lane-hosts';
+import { readAuditEventsSince, readCronEntryState, readNewestAuditId } from './support/operator-session';
 import { noteLane, proofDirectoryOf } from './support/proof-bundle';
-import type { LaneWorld } from './support/world';
-
-type FirstSessionWorld = LaneWorld<FirstSessionLaneDeclaration>;
 
 interface ScenarioState {
   host: LaneHost;
   auditIdBefore: number;
+  /** The declared browser steps this scenario performed, in order. The host's own steps come before them. */
+  performed: AppliedStep[];
   visits: Array<PageVisit & { finalPath: string; status: number | null; heading: string | null; readOnlyNotice: boolean; actionLinks: string[] }>;
   directSubmission: { status: number; text: string; before: unknown } | null;
 }
@@ -35,18 +34,35 @@ function proofDirectory(world: FirstSessionWorld): string {
   return proofDirectoryOf(world.lane.name);
 }
 
+/** Lists every declared step the lane performed for this scenario, in order: the host's, then the browser's. */
+function listPerformedSteps(world: FirstSessionWorld): AppliedStep[] {
+  const state = stateOf(world);
+  return [...state.host.appliedSteps, ...state.performed];
+}
+
+/** Performs one declared browser step and keeps the proof facts' list of performed steps current, even when it fails. */
+async function performStep(world: FirstSessionWorld, stepId: string, subject: Omit<SessionSubject, 'host'>): Promise<void> {
+  const state = stateOf(world);
+  try {
+    await performSessionStep(world, stepId, { host: state.host, ...subject }, state.performed);
+  } finally {
+    world.proofFacts.performedSteps = listPerformedSteps(world);
+  }
+}
+
 Given('the reference host of the {string} lane is running with its demo operators', async function (this: FirstSessionWorld, laneName: string) {
   this.lane = findLane(laneName, 'first-session');
   noteLane(this.lane);
-  const host = await useReferenceHost(this.lane);
+  // useReferenceHost performs the declared steps it owns (migrate, seed, start) in their declared order.
+  const host = await useReferenceHost(this.lane, this.lane.steps);
   noteScenarioHost(this, host);
-  states.set(this, { host, auditIdBefore: await readNewestAuditId(host.pool), visits: [], directSubmission: null });
-  this.proofFacts.hostSteps = host.appliedSteps;
+  states.set(this, { host, auditIdBefore: await readNewestAuditId(host.pool), performed: [], visits: [], directSubmission: null });
+  this.proofFacts.performedSteps = listPerformedSteps(this);
 });
 
 When('{string} signs in and opens the control plane', async function (this: FirstSessionWorld, operator: string) {
-  const page = await signIn(this, stateOf(this).host.run!.baseUrl!, operator);
-  await timed('browserMs', () => openControlPlane(page, this.lane.host.mountPath));
+  await performStep(this, 'sign-in', { operator });
+  await performStep(this, 'land-on-overview', { operator });
   await saveScreenshot(this, proofDirectory(this), 'first-session-overview');
 });
 
@@ -68,11 +84,10 @@ When('{string} pauses {string} from the cron surface with the reason {string}', 
   this.proofFacts.isProofTarget = operator === target.operator && entryName === target.resource.id;
   this.proofFacts.entryBefore = await readCronEntryState(stateOf(this).host.pool, entryName);
   this.reason = reason;
-  const page = await signIn(this, stateOf(this).host.run!.baseUrl!, operator);
-  await timed('browserMs', async () => {
-    await openControlPlane(page, this.lane.host.mountPath);
-    await pauseFromCronSurface(page, entryName, reason);
-  });
+  const subject = { operator, entryName, reason };
+  for (const stepId of ['sign-in', 'land-on-overview', 'open-cron-surface', 'pause-with-reason']) {
+    await performStep(this, stepId, subject);
+  }
 });
 
 Then('{string} shows as paused by {string} with that reason', async function (this: FirstSessionWorld, entryName: string, operator: string) {
@@ -87,25 +102,12 @@ Then('{string} shows as paused by {string} with that reason', async function (th
 });
 
 Then('the forensics of {string} show the pause by {string} with that reason', async function (this: FirstSessionWorld, entryName: string, operator: string) {
-  const page = this.page!;
-  await timed('browserMs', async () => {
-    await page.getByRole('link', { name: `Forensics timeline of ${entryName}` }).click();
-    await expect(page).toHaveURL(new RegExp(`/forensics/cron_entry/${entryName}$`));
-    const row = page.getByRole('table', { name: 'Timeline' }).getByRole('row').filter({ hasText: this.reason });
-    await expect(row).toHaveCount(1);
-    await expect(row).toContainText(operator);
-  });
+  await performStep(this, 'read-forensics', { operator, entryName, reason: this.reason });
   await saveScreenshot(this, proofDirectory(this), `${entryName}-forensics`);
 });
 
 Then('the audit trail lists exactly one pause of {string} by {string} with that reason', async function (this: FirstSessionWorld, entryName: string, operator: string) {
-  const page = this.page!;
-  await timed('browserMs', async () => {
-    await page.getByRole('navigation', { name: 'Control plane' }).getByRole('link', { name: 'Audit' }).click();
-    const row = page.getByRole('table', { name: 'Audit events' }).getByRole('row').filter({ hasText: this.reason });
-    await expect(row).toHaveCount(1);
-    await expect(row).toContainText('pause_cron_entry');
-  });
+  await performStep(this, 'read-audit', { operator, entryName, reason: this.reason });
   await saveScreenshot(this, proofDirectory(this), 'audit-page');
 
   const rows = await readAuditEventsSince(stateOf(this).host.pool, stateOf(this).auditIdBefore);
@@ -114,6 +116,10 @@ Then('the audit trail lists exactly one pause of {string} by {string} with that 
   assert.equal(pauses[0].actor_label, operator);
   assert.equal(pauses[0].reason, this.reason);
   this.proofFacts.auditRows = pauses;
+});
+
+Then("the session took every step of the first operator session guide, in the guide's order", function (this: FirstSessionWorld) {
+  assertDeclaredStepsPerformed(this.lane.steps, listPerformedSteps(this).map((step) => step.id));
 });
 
 When(/^"([^"]+)" visits every page of the control plane$/, async function (this: FirstSessionWorld, actor: string) {

@@ -2,7 +2,8 @@ import type { FirstSessionLaneDeclaration } from '../lane-declaration';
 
 /**
  * An operator's first session on the reference host, as guides/first-operator-session.md walks
- * through it; the guide lists these steps in this order.
+ * through it. The lane performs these steps in this order, and the guide lists them in the same
+ * order.
  */
 export const firstSessionLane: FirstSessionLaneDeclaration = {
   kind: 'first-session',

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { After, AfterAll, Status } from '@cucumber/cucumber';
 import { Pool } from 'pg';
 
-import type { HostScripts } from '../../lanes/lane-declaration';
+import type { HostScripts, LaneStep } from '../../lanes/lane-declaration';
 import { type HostRun, runHostScript, startHostProcess } from './host-process';
 import { logger, runSecrets, timed, usePostgres } from './lane-resources';
 import { maskSecrets } from './mask-secrets';
@@ -100,34 +100,75 @@ export async function bootLaneHost(host: LaneHost, entry: string, env: Record<st
   return run;
 }
 
-/** Runs one step and records what it did, under the lane's timing bucket. */
-export async function applyStep(host: LaneHost, step: { id: string; description: string }, work: () => Promise<string>): Promise<void> {
+/** Runs one step and records what it did in the host's applied steps. */
+export async function applyStep(host: LaneHost, step: LaneStep, work: () => Promise<string>): Promise<void> {
+  await recordStep(host.appliedSteps, step, work);
+}
+
+/** Runs one step, logs its outcome and appends the record to `records`. A failure names the step. */
+export async function recordStep(records: AppliedStep[], step: LaneStep, work: () => Promise<string>): Promise<void> {
   const started = performance.now();
   const result = await work().catch((error: Error) => {
     throw new Error(`Lane step ${step.id} failed: ${error.message}`, { cause: error });
   });
   logger.info({ event: 'lane:step_applied', step: step.id, result }, `lane step ${step.id} applied`);
-  host.appliedSteps.push({ ...step, result, durationMs: Math.round(performance.now() - started) });
+  records.push({ ...step, result, durationMs: Math.round(performance.now() - started) });
+}
+
+type ReferenceHostStepRunner = (lane: { host: HostScripts }, host: LaneHost) => Promise<string>;
+
+// Each reference-host step, keyed by its id, as the host script it runs. A lane may declare more
+// steps than these, and its own step definitions perform the ones done in the browser.
+const referenceHostRunners: Record<string, ReferenceHostStepRunner> = {
+  async 'run-migrations'(lane, host) {
+    const output = await timed('migrationsMs', () => runScript(host.directory, lane.host.migrateScript, referenceHostEnv(host)));
+    return `${lane.host.migrateScript} exited 0 after ${output.length} log lines`;
+  },
+
+  async 'seed-operators'(lane, host) {
+    const output = await timed('migrationsMs', () => runScript(host.directory, lane.host.seedScript, referenceHostEnv(host)));
+    return `${lane.host.seedScript} exited 0 after ${output.length} log lines`;
+  },
+
+  async 'start-host'(lane, host) {
+    // The reference host reads REFERENCE_HOST_BRIDGE; the declared choice is passed, never inherited.
+    const run = await bootLaneHost(host, lane.host.serverScript, { REFERENCE_HOST_BRIDGE: lane.host.bridge });
+    return `listening at ${run.baseUrl}`;
+  },
+};
+
+/** The reference host's steps, in order, for lanes that declare no steps of their own. */
+export const referenceHostSteps: LaneStep[] = [
+  { id: 'run-migrations', description: 'Run the reference host\'s migration script.' },
+  { id: 'seed-operators', description: 'Seed the demo operators and jobs.' },
+  { id: 'start-host', description: 'Start the reference host.' },
+];
+
+/** Tells whether `stepId` names a step that useReferenceHost performs. */
+export function isReferenceHostStep(stepId: string): boolean {
+  return Object.hasOwn(referenceHostRunners, stepId);
+}
+
+function referenceHostEnv(host: LaneHost): Record<string, string> {
+  return { DATABASE_URL: host.databaseUrl, REFERENCE_HOST_DEMO_PASSWORD: runSecrets.operatorPassword };
 }
 
 /**
  * The reference host of a lane, migrated, seeded with the demo operators (their password is the
  * run's generated secret) and booted with the lane's bridge choice, made once per run and shared
- * by the lane's scenarios.
+ * by the lane's scenarios. It performs `steps` in their order and skips any step that is not a
+ * reference-host step, because the lane's browser steps perform those.
  */
-export function useReferenceHost(lane: { name: string; postgresMajor: number; host: HostScripts }): Promise<LaneHost> {
+export function useReferenceHost(lane: { name: string; postgresMajor: number; host: HostScripts }, steps: LaneStep[] = referenceHostSteps): Promise<LaneHost> {
   return useSharedHost(lane.name, async () => {
     const database = await createLaneDatabase(lane.name, 'reference', lane.postgresMajor);
     const host: LaneHost = { directory: path.join(repositoryRoot, lane.host.directory), ...database, run: null, appliedSteps: [] };
-    const env = { DATABASE_URL: host.databaseUrl, REFERENCE_HOST_DEMO_PASSWORD: runSecrets.operatorPassword };
 
-    await timed('migrationsMs', async () => {
-      await applyStep(host, { id: 'run-migrations', description: `Run ${lane.host.migrateScript}.` }, async () => `${lane.host.migrateScript} exited 0 after ${(await runScript(host.directory, lane.host.migrateScript, env)).length} log lines`);
-      await applyStep(host, { id: 'seed-operators', description: `Run ${lane.host.seedScript}.` }, async () => `${lane.host.seedScript} exited 0 after ${(await runScript(host.directory, lane.host.seedScript, env)).length} log lines`);
-    });
-    // The reference host reads REFERENCE_HOST_BRIDGE; the declared choice is passed, never inherited.
-    const bridge = { REFERENCE_HOST_BRIDGE: lane.host.bridge };
-    await applyStep(host, { id: 'start-host', description: `Start ${lane.host.serverScript}.` }, async () => `listening at ${(await bootLaneHost(host, lane.host.serverScript, bridge)).baseUrl}`);
+    for (const step of steps) {
+      const runner = referenceHostRunners[step.id];
+      if (!runner) continue;
+      await applyStep(host, step, () => runner(lane, host));
+    }
     return host;
   });
 }

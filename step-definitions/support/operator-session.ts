@@ -12,9 +12,19 @@ export async function openControlPlane(page: Page, mountPath: string): Promise<v
 
 /** From any control-plane page: the Cron tab, the entry, then preview, reason and confirm of a pause. */
 export async function pauseFromCronSurface(page: Page, entryName: string, reason: string): Promise<void> {
+  await openEntryFromCronTab(page, entryName);
+  await pauseOpenCronEntry(page, entryName, reason);
+}
+
+/** From any control-plane page: the Cron tab, then the entry's own page. */
+export async function openEntryFromCronTab(page: Page, entryName: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Control plane' }).getByRole('link', { name: 'Cron' }).click();
   await page.getByRole('table', { name: 'Cron entries' }).getByRole('link', { name: entryName, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Cron entry ${entryName}`);
+}
+
+/** From the entry's own page: preview, reason and confirm of a pause, until the page reports it done. */
+export async function pauseOpenCronEntry(page: Page, entryName: string, reason: string): Promise<void> {
   await confirmCronAction(page, entryName, 'Pause', reason);
   await expect(page.getByRole('status')).toContainText('Done.');
 }
