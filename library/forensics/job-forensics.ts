@@ -1,6 +1,7 @@
 import type { PgBoss } from 'pg-boss';
 
 import type { Queryable } from '../db/with-transaction';
+import { evidenceLabels } from '../http/render-page';
 import { listAuditEvents } from '../sql/list-audit-events';
 import { auditItems, type EvidenceGap, type Forensics, type NextPath, sortTimeline, type TimelineItem } from './timeline';
 
@@ -42,12 +43,14 @@ export async function buildJobForensics(db: Queryable, boss: PgBoss, queue: stri
     timeline.push({ at: job.createdOn, source: 'job', summary: `created in queue ${queue}` });
     if (job.startedOn) timeline.push({ at: job.startedOn, source: 'job', summary: `latest attempt started (attempt ${job.retryCount + 1} of ${job.retryLimit + 1})` });
     if (job.completedOn) timeline.push({ at: job.completedOn, source: 'job', summary: `finished as ${job.state}` });
+    // pg-boss 12 raises retry_count on every claim after the first, so it is 0 while a job has
+    // had at most one attempt, and then no earlier attempt is missing.
     if (job.retryCount > 0) {
-      gaps.push({ label: 'partial evidence', explanation: `pg-boss keeps only the latest of ${job.retryCount + 1} attempts; the earlier attempts' start times and errors are not stored.` });
+      gaps.push({ label: evidenceLabels.partial, explanation: `pg-boss keeps only the latest of ${job.retryCount + 1} attempts; the earlier attempts' start times and errors are not stored.` });
     }
     nextPaths.push({ ownership: 'Powertools-native', text: `Inspect the job, its data and output, and act on it from its page (state: ${job.state}).`, link: `jobs/${encodeURIComponent(queue)}/${jobId}` });
   } else {
-    gaps.push({ label: 'history unavailable', explanation: `pg-boss no longer stores job ${jobId} in queue ${queue}: its retention deleted it, or it never existed. Only the evidence above remains.` });
+    gaps.push({ label: evidenceLabels.unavailable, explanation: `pg-boss no longer stores job ${jobId} in queue ${queue}: its retention deleted it, or it never existed. Only the evidence above remains.` });
   }
   nextPaths.push({ ownership: 'host-owned follow-up', text: `What the ${queue} worker logged while handling this job is in the host's logs.` });
 

@@ -1,3 +1,4 @@
+import type { evidenceLabels } from '../http/render-page';
 import type { AuditEventRow } from '../sql/insert-audit-event';
 
 /** Where a piece of evidence came from; the same words label timeline rows on the page. */
@@ -16,7 +17,7 @@ export interface TimelineItem {
 
 /** An evidence gap, labelled with one of the evidence labels and the reason for it. */
 export interface EvidenceGap {
-  label: 'partial evidence' | 'history unavailable' | 'unknown';
+  label: (typeof evidenceLabels)[keyof typeof evidenceLabels];
   explanation: string;
 }
 

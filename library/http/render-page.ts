@@ -2,7 +2,9 @@ import path from 'node:path';
 
 import nunjucks from 'nunjucks';
 
-/** The shared vocabulary of DESIGN.md, used the same way in every page. */
+// The label strings below are the project's shared vocabulary: pages, docs and features use
+// each one with this exact spelling and meaning. Templates read them as globals of the same names.
+
 export const ownershipLabels = {
   native: 'Powertools-native',
   bridge: 'pg-boss dashboard bridge',

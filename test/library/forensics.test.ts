@@ -111,6 +111,23 @@ describe('buildJobForensics', () => {
     assert.ok(forensics!.gaps.some((gap) => gap.label === 'partial evidence' && /only the latest of 2 attempts/.test(gap.explanation)));
   });
 
+  test('buildJobForensics leaves one attempt unlabelled', async () => {
+    await boss.createQueue('single', { retryLimit: 1 });
+    const completed = await boss.send('single', { n: 1 });
+    assert.equal((await boss.fetch('single'))[0]?.id, completed);
+    await boss.complete('single', completed!, { done: true });
+    const waitingForRetry = await boss.send('single', { n: 2 }, { retryDelay: 3600 });
+    assert.equal((await boss.fetch('single'))[0]?.id, waitingForRetry);
+    await boss.fail('single', waitingForRetry!, { message: 'first attempt failed' });
+
+    for (const id of [completed!, waitingForRetry!]) {
+      const forensics = await buildJobForensics(database.pool, boss, 'single', id);
+
+      assert.deepEqual(forensics!.gaps, [], `job ${id} has no evidence gap`);
+      assert.ok(forensics!.timeline.some((item) => item.summary === 'latest attempt started (attempt 1 of 2)'), `job ${id} ran one attempt`);
+    }
+  });
+
   test('buildJobForensics labels a deleted job', async () => {
     await boss.createQueue('gone');
     const id = await boss.send('gone', {});

@@ -10,6 +10,7 @@ import {
   invoicesQueue,
   type JobHttpHost,
   ordersQueue,
+  readJobState,
   readListedJobIds,
   readOlderLink,
   seedJob,
@@ -47,6 +48,18 @@ async function setCreatedOn(queue: string, id: string, createdOn: string): Promi
 /** Creates a queue straight through pg-boss's SQL function, which, unlike its API, accepts any name. */
 async function createQueueBySql(name: string): Promise<void> {
   await database.pool.query(`select pgboss.create_queue($1::text, '{"policy":"standard"}'::jsonb)`, [name]);
+}
+
+/** Sends a job that may run three times and fails its first two attempts, so pg-boss holds only the second. */
+async function seedRetriedJob(): Promise<string> {
+  const id = await boss.send(ordersQueue, { orderId: 9 }, { retryLimit: 2 });
+  assert.ok(id, 'pg-boss created the job');
+  for (const attempt of [1, 2]) {
+    const [fetched] = await boss.fetch(ordersQueue);
+    assert.equal(fetched?.id, id, `attempt ${attempt} fetched the retried job`);
+    await boss.fail(ordersQueue, id, { message: `attempt ${attempt} failed` });
+  }
+  return id;
 }
 
 function assertNoServerErrors(host: JobHttpHost): void {
@@ -373,6 +386,39 @@ describe('job detail', () => {
     assert.match(response.body, /<pre data-testid="job-output">\[redacted\]<\/pre>/);
     assert.ok(!response.body.includes('secret-token-value'));
     assert.ok(!response.body.includes('attempt failed for orders'));
+  });
+
+  test('job detail labels retried job partial', async () => {
+    const id = await seedRetriedJob();
+    const host = await startJobHttpHost(database, { boss });
+
+    const detail = await host.get(`jobs/orders/${id}`);
+    const forensics = await host.get(`forensics/job/orders/${id}`);
+
+    assert.equal((await readJobState(database.pool, ordersQueue, id))?.retry_count, 1, 'pg-boss counts one retry');
+    assert.equal(detail.status, 200);
+    assert.match(detail.body, /<strong data-evidence="partial evidence">partial evidence<\/strong>: pg-boss keeps only the latest of 2 attempts/);
+    assert.ok(!detail.body.includes('history unavailable'), 'the job page does not call the earlier attempt history unavailable');
+    assert.equal(forensics.status, 200);
+    assert.match(forensics.body, /<strong data-evidence="partial evidence">partial evidence<\/strong>: pg-boss keeps only the latest of 2 attempts/);
+    assert.ok(!forensics.body.includes('history unavailable'), 'the forensics page does not call the earlier attempt history unavailable');
+  });
+
+  test('job detail leaves one attempt unlabelled', async () => {
+    const jobs = await seedJobs(boss, ordersQueue, ['completed', 'failed', 'retry', 'active', 'created']);
+    const host = await startJobHttpHost(database, { boss });
+
+    for (const job of jobs) {
+      const detail = await host.get(`jobs/orders/${job.id}`);
+      const forensics = await host.get(`forensics/job/orders/${job.id}`);
+
+      assert.equal((await readJobState(database.pool, ordersQueue, job.id))?.retry_count, 0, `the ${job.state} job was not retried`);
+      assert.equal(detail.status, 200, job.state);
+      assert.ok(!detail.body.includes('partial evidence'), `the ${job.state} job page shows partial evidence`);
+      assert.ok(!detail.body.includes('history unavailable'), `the ${job.state} job page shows history unavailable`);
+      assert.equal(forensics.status, 200, job.state);
+      assert.ok(!forensics.body.includes('data-evidence='), `the ${job.state} job forensics show an evidence gap`);
+    }
   });
 
   test('job detail shows viewer read-only', async () => {
