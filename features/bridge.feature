@@ -45,7 +45,7 @@ Feature: Read-only pg-boss dashboard bridge
     Then that job is cancelled
     And one audit event records "cancel_job" on that job by "ops-demo" with that reason
 
-  Scenario: Without the bridge there is nothing to open and nothing links to it
+  Scenario: Without the bridge there is nothing to open and the jobs pages do not link to it
     Given the reference host with the pg-boss dashboard bridge disabled
     When "ops-demo" opens the bridge
     Then the bridge is not found

@@ -38,7 +38,7 @@ Feature: Native first
 
   Scenario: The bridge is not mounted
     When "ops-demo" asks for the pg-boss dashboard bridge
-    Then every path of the pg-boss dashboard bridge answers not found
+    Then its root, its pages, its data routes, its assets and its write routes answer not found
 
   Scenario: No native page leads to the bridge
     When "ops-demo" visits every native page

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 
 import { Given, Then, When } from '@cucumber/cucumber';
@@ -125,14 +126,20 @@ When('{string} asks for the pg-boss dashboard bridge', async function (this: Nat
   const state = stateOf(this);
   const page = await signIn(this, state.host.run!.baseUrl!, operator);
   const bridgeRoot = `${this.lane.host.mountPath}${this.lane.bridgePath}`;
-  for (const bridgePath of [bridgeRoot, `${bridgeRoot}/`, `${bridgeRoot}/queues/emails`]) {
+  // The dashboard's own kinds of route: pages, React Router `.data` fetchers, built assets.
+  const reads = [bridgeRoot, `${bridgeRoot}/`, `${bridgeRoot}/queues/emails`, `${bridgeRoot}/queues/emails/jobs/${randomUUID()}`, `${bridgeRoot}/queues.data`, `${bridgeRoot}/assets/entry.client.js`];
+  for (const bridgePath of reads) {
     const response = await timed('browserMs', () => page.request.get(bridgePath, { maxRedirects: 0 }));
     state.bridgeResponses.push({ path: bridgePath, status: response.status() });
   }
+  const write = await timed('browserMs', () =>
+    page.request.post(`${bridgeRoot}/queues/emails`, { form: { intent: 'retry' }, headers: { Origin: state.host.run!.baseUrl! }, maxRedirects: 0 }),
+  );
+  state.bridgeResponses.push({ path: `POST ${bridgeRoot}/queues/emails`, status: write.status() });
   this.proofFacts.bridgeResponses = state.bridgeResponses;
 });
 
-Then('every path of the pg-boss dashboard bridge answers not found', function (this: NativeFirstWorld) {
+Then('its root, its pages, its data routes, its assets and its write routes answer not found', function (this: NativeFirstWorld) {
   for (const response of stateOf(this).bridgeResponses) assert.equal(response.status, 404, `${response.path} answered ${response.status}`);
 });
 
