@@ -72,7 +72,11 @@ function findLaneMentions(document: MarkdownDocument): LaneMention[] {
       mentions.push({ lane: match[1], file: document.file, line: index + 1, bucket: null });
     }
     if (document.inFence[index]) return;
-    for (const match of line.matchAll(/`([a-z0-9][a-z0-9-]*)` lanes?\b/g)) {
+    // "the `doctor` lane", "the `fresh-install` and `first-session` lanes", "the lane `doctor`".
+    for (const match of line.matchAll(/((?:`[a-z0-9][a-z0-9-]*`(?:,\s*|\s+(?:and|or)\s+|,\s+(?:and|or)\s+))*`[a-z0-9][a-z0-9-]*`)\s+lanes?\b/g)) {
+      for (const name of match[1].matchAll(/`([a-z0-9][a-z0-9-]*)`/g)) mentions.push({ lane: name[1], file: document.file, line: index + 1, bucket: null });
+    }
+    for (const match of line.matchAll(/\blanes?\s+`([a-z0-9][a-z0-9-]*)`/g)) {
       mentions.push({ lane: match[1], file: document.file, line: index + 1, bucket: null });
     }
   });

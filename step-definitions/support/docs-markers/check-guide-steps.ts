@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import type { GuideSteps, LaneDeclaration } from '../../../lanes/lane-declaration';
 import type { CheckResult, Disagreement } from './disagreement';
-import { findNumberedListAfter, plainText, readMarkdown } from './markdown-document';
+import { findNumberedListAfter, type MarkdownDocument, type MarkdownHeading, plainText, readMarkdown } from './markdown-document';
 
 /** A lane that names the guide which lists its steps, with the steps in the lane's order. */
 interface LaneWithGuide {
@@ -63,7 +63,24 @@ export function checkGuideSteps(root: string, lane: LaneWithGuide): CheckResult 
       disagreements.push({ file, line, message: `step ${number} reads "${written}", but the ${lane.lane} lane declares "${expected}" (${declaredIn}).` });
     }
   }
+  disagreements.push(...checkNumberedSections(document, lane, declaredIn));
   return { checked: count, disagreements };
+}
+
+/**
+ * Checks the guide's numbered sections, `### 3. Edit the auth seam`, which explain the steps one
+ * by one: they count up from 1 without a gap and do not outnumber the lane's steps, so moving
+ * a section out of order shows.
+ */
+function checkNumberedSections(document: MarkdownDocument, lane: LaneWithGuide, declaredIn: string): Disagreement[] {
+  const sections = document.headings
+    .map((heading) => ({ heading, number: /^(\d+)\.\s/.exec(heading.text)?.[1] }))
+    .filter((section): section is { heading: MarkdownHeading; number: string } => section.number !== undefined);
+
+  return sections.flatMap(({ heading, number }, index) => {
+    if (Number(number) === index + 1 && index < lane.steps.length) return [];
+    return [{ file: document.file, line: heading.line, message: `the section "${heading.text}" is numbered ${number}, but it is the guide's numbered section ${index + 1} and the ${lane.lane} lane declares ${lane.steps.length} steps (${declaredIn}); number the sections in the order of the steps.` }];
+  });
 }
 
 function fail(disagreement: Disagreement): CheckResult {

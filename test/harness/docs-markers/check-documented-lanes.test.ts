@@ -114,3 +114,11 @@ test('checkDocumentedLanes names a bundle older than its declaration', () => {
   assert.equal(found.length, 1);
   assert.match(found[0], /^proof\/first-session\/evidence\.json: records a run of the first-session lane as lanes\/first-session\/lane\.ts declared it before its last change; run npx cucumber-js --profile first-session again\.$/);
 });
+
+test('checkDocumentedLanes reads every lane of a list', () => {
+  withBreak(copy.edit('guides/cron.md', /\n## /, '\nThe `fresh-instal` and `first-session` lanes, and the lane `doctor-seams`, start hosts.\n\n## '), (found) => {
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.match(found[0], /^guides\/cron\.md:\d+: names the lane "fresh-instal", which no lane declares/);
+    assert.match(found[1], /^guides\/cron\.md:\d+: names the lane "doctor-seams", which no lane declares/);
+  });
+});

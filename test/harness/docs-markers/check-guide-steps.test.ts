@@ -93,3 +93,16 @@ test('checkGuideSteps names a missing guide', () => {
     restore();
   }
 });
+
+test('checkGuideSteps names numbered sections out of order', () => {
+  const restoreSix = copy.edit('guides/installation.md', '### 6. Give the operator an account', '### 7. Give the operator an account');
+  const restoreSeven = copy.edit('guides/installation.md', '### 7. Start the host', '### 6. Start the host');
+  try {
+    const found = checkLane('fresh-install');
+    assert.equal(found.length, 2);
+    assert.match(found[0], /^guides\/installation\.md:\d+: the section "7\. Give the operator an account" is numbered 7, but it is the guide's numbered section 6/);
+  } finally {
+    restoreSeven();
+    restoreSix();
+  }
+});
