@@ -1,11 +1,10 @@
 import type Router from '@koa/router';
 
 import { makeBridge } from './bridge/make-bridge';
-import { PowertoolsConfigError } from './errors';
 import { makePowertoolsEvents, type PowertoolsEvents, subscribeLogger } from './events/powertools-events';
 import { makeRouter } from './http/make-router';
 import { makeTemplateEnvironment } from './http/render-page';
-import { readMigrationStatus } from './migrations/run-migrations';
+import { checkLibraryMigrations } from './migrations/check-library-migrations';
 import { type PowertoolsOptions, validateOptions } from './options/validate-options';
 import { checkPgBossSchema } from './pgboss/check-pg-boss-schema';
 import { makeCronScheduler } from './scheduler/cron-scheduler';
@@ -18,7 +17,8 @@ export interface Powertools {
   router: Router;
   /**
    * Starts and stops the cron scheduler and the workflow runtime. `start()` fails while library
-   * migrations are pending or when the pg-boss schema version is one the library does not support.
+   * migrations are pending, when the database has migrations from a newer release of the
+   * library, or when the pg-boss schema version is one the library does not support.
    * `stop()` also closes the bridge's dashboard connections; a later bridge request reopens them.
    */
   runtime: {
@@ -57,13 +57,7 @@ export function createPowertools(options: PowertoolsOptions): Powertools {
     workflows,
     runtime: {
       async start() {
-        const status = await readMigrationStatus(resolved.repo);
-        if (status.pending.length > 0) {
-          throw new PowertoolsConfigError(
-            'repo',
-            `The database behind repo has ${status.pending.length} pending koa-jobs-powertools migration(s): ${status.pending.join(', ')}. Run the library's migrations (runMigrations(pool)) before starting the host.`,
-          );
-        }
+        await checkLibraryMigrations(resolved.repo);
         await checkPgBossSchema(resolved.repo);
 
         for (const queue of new Set(resolved.cronEntries.map((entry) => entry.queue))) {

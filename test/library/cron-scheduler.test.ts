@@ -317,6 +317,35 @@ describe('runtime.start', () => {
     assert.equal(rows[0].count, 0, 'no entries were synchronised');
     assert.equal(await host.boss.getQueue('digest'), null, 'no queue was created');
   });
+
+  test('runtime.start rejects unknown migrations', async () => {
+    // The fully migrated database of a host that a newer release of the library migrated further.
+    const newerMigrations = ['0013_from_a_newer_release', '0014_from_a_newer_release'];
+    for (const name of newerMigrations) {
+      await database.pool.query('insert into jobs_powertools.migrations (name) values ($1::text)', [name]);
+    }
+    const host = await startSchedulerHost(declaredEntries, { start: false });
+    // Stops a runtime that started despite the unknown migrations, so a failure here leaves no scheduler running.
+    database.cleanUpAfterTest(() => host.powertools.runtime.stop());
+    const started: unknown[] = [];
+    host.powertools.events.on('scheduler:started', (event) => started.push(event));
+
+    await assert.rejects(host.powertools.runtime.start(), (error: unknown) => {
+      assert.ok(error instanceof PowertoolsConfigError);
+      assert.equal(error.option, 'repo');
+      assert.match(error.message, /^The database behind repo has 2 koa-jobs-powertools migration\(s\) that this release does not know: 0013_from_a_newer_release, 0014_from_a_newer_release\./);
+      assert.match(error.message, /Upgrade koa-jobs-powertools in this host to the release that applied them/);
+      assert.match(error.message, /or revert them with that release \(its npx jobs-powertools migrate down reverts the newest one per run\)/);
+      return true;
+    });
+
+    assert.deepEqual(started, [], 'the scheduler did not start');
+    const { rows } = await database.pool.query<{ count: number }>('select count(*)::int as count from jobs_powertools.cron_entries');
+    assert.equal(rows[0].count, 0, 'no entries were synchronised');
+    assert.equal(await host.boss.getQueue('digest'), null, 'no queue was created');
+    const { rows: applied } = await database.pool.query<{ name: string }>('select name from jobs_powertools.migrations order by name');
+    assert.deepEqual(applied.map((row) => row.name), [...libraryMigrations.map((migration) => migration.name), ...newerMigrations], 'the migration log is untouched');
+  });
 });
 
 /** Waits until some connection of this database waits on a row lock, for at most five seconds. */
