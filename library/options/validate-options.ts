@@ -55,10 +55,10 @@ const guideHint = 'See guides/upgrade-and-compatibility.md for the host seams.';
  * missing auth or display policy must stop the host, not fall back to something permissive.
  */
 export function validateOptions(options: unknown): ResolvedOptions {
-  if (options === null || typeof options !== 'object') {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new PowertoolsConfigError(
       'options',
-      `createPowertools expects an options object with repo, auth, displayPolicy and boss, got ${describe(options)}.`,
+      `createPowertools: options must be an object with repo, auth, displayPolicy and boss, got ${describe(options)}. Call it as createPowertools({ repo: pool, auth, displayPolicy, boss }). ${guideHint}`,
     );
   }
   const input = options as Record<string, unknown>;
@@ -90,13 +90,16 @@ export function validateOptions(options: unknown): ResolvedOptions {
   if (typeof retireUndeclaredCronEntries !== 'boolean') {
     throw new PowertoolsConfigError(
       'retireUndeclaredCronEntries',
-      `retireUndeclaredCronEntries must be true or false, got ${describe(retireUndeclaredCronEntries)}.`,
+      `retireUndeclaredCronEntries must be true or false, got ${describe(retireUndeclaredCronEntries)}. Leave it out to retire entries missing from cronEntries at start, or set it to false when entries are also created outside code.`,
     );
   }
 
   const liveUpdates = input.liveUpdates ?? false;
   if (typeof liveUpdates !== 'boolean') {
-    throw new PowertoolsConfigError('liveUpdates', `liveUpdates must be true or false, got ${describe(liveUpdates)}.`);
+    throw new PowertoolsConfigError(
+      'liveUpdates',
+      `liveUpdates must be true or false, got ${describe(liveUpdates)}. Set it to true only when the host's content security policy allows script-src 'self', or leave it out for an overview without scripts.`,
+    );
   }
 
   const minimumReasonLength = input.minimumReasonLength ?? 8;
@@ -210,5 +213,8 @@ export function describe(value: unknown): string {
   }
   // Any string could be a connection string, a password or a token, so none is echoed.
   if (typeof value === 'string') return `a string of ${value.length} characters`;
+  // String() of a function is its source code, which is no help in a one-line message.
+  if (typeof value === 'function') return 'a function';
+  if (value === undefined) return 'undefined';
   return `${typeof value} ${String(value)}`;
 }

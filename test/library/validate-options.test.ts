@@ -67,6 +67,31 @@ describe('validateOptions host seams', () => {
     }
   });
 
+  test('validateOptions non-object names value and fix', () => {
+    const cases: Array<[unknown, string]> = [
+      [undefined, 'undefined'],
+      [null, 'null'],
+      [databaseUrl, `a string of ${databaseUrl.length} characters`],
+      [42, 'number 42'],
+      [true, 'boolean true'],
+      [[repo, auth, displayPolicy, boss], 'an array'],
+      [() => ({ repo, auth, displayPolicy, boss }), 'a function'],
+    ];
+
+    for (const [options, description] of cases) {
+      const error = captureConfigError(options);
+
+      assert.equal(error.option, 'options', description);
+      assert.ok(
+        error.message.startsWith(`createPowertools: options must be an object with repo, auth, displayPolicy and boss, got ${description}. `),
+        `expected what was expected and the value seen, got: ${error.message}`,
+      );
+      assert.ok(error.message.includes('Call it as createPowertools({ repo: pool, auth, displayPolicy, boss }).'), `expected the fix, got: ${error.message}`);
+      assert.doesNotMatch(error.message, /undefined undefined/);
+      assert.ok(!error.message.includes(databasePassword), `the password leaked into: ${error.message}`);
+    }
+  });
+
   test('validateOptions rejects missing repo', () => {
     for (const missing of [withoutOption('repo'), makeOptions({ repo: null })]) {
       const error = captureConfigError(missing);
@@ -226,6 +251,42 @@ describe('validateOptions other options', () => {
     }
   });
 
+  test('validateOptions rejects non-boolean liveUpdates', () => {
+    const cases: Array<[unknown, string]> = [['true', 'a string of 4 characters'], [1, 'number 1'], [{ enabled: true }, 'a plain object']];
+
+    for (const [liveUpdates, description] of cases) {
+      const error = captureConfigError(makeOptions({ liveUpdates }));
+
+      assert.equal(error.option, 'liveUpdates', description);
+      assert.ok(error.message.startsWith(`liveUpdates must be true or false, got ${description}. `), error.message);
+      assert.match(error.message, /Set it to true only when the host's content security policy allows script-src 'self'/);
+      assert.match(error.message, /, or leave it out for an overview without scripts\.$/);
+    }
+  });
+
+  test('validateOptions rejects non-boolean retireUndeclaredCronEntries', () => {
+    const cases: Array<[unknown, string]> = [['false', 'a string of 5 characters'], [0, 'number 0'], [['nightly_sync'], 'an array']];
+
+    for (const [retireUndeclaredCronEntries, description] of cases) {
+      const error = captureConfigError(makeOptions({ retireUndeclaredCronEntries }));
+
+      assert.equal(error.option, 'retireUndeclaredCronEntries', description);
+      assert.ok(error.message.startsWith(`retireUndeclaredCronEntries must be true or false, got ${description}. `), error.message);
+      assert.match(error.message, /Leave it out to retire entries missing from cronEntries at start/);
+      assert.match(error.message, /set it to false when entries are also created outside code\.$/);
+    }
+  });
+
+  test('validateOptions defaults liveUpdates and retirement', () => {
+    const resolved = validateOptions(makeOptions());
+    const explicit = validateOptions(makeOptions({ liveUpdates: true, retireUndeclaredCronEntries: false }));
+
+    assert.equal(resolved.liveUpdates, false);
+    assert.equal(resolved.retireUndeclaredCronEntries, true);
+    assert.equal(explicit.liveUpdates, true);
+    assert.equal(explicit.retireUndeclaredCronEntries, false);
+  });
+
   test('validateOptions rejects out-of-range numbers', () => {
     const cases: Array<[string, unknown]> = [
       ['schedulerIntervalSeconds', 0],
@@ -329,6 +390,17 @@ describe('validateOptions cron entries', () => {
 });
 
 describe('createPowertools validation', () => {
+  test('createPowertools without options names the fix', () => {
+    const call = createPowertools as unknown as () => unknown;
+
+    assert.throws(() => call(), (error: unknown) => {
+      assert.ok(error instanceof PowertoolsConfigError);
+      assert.equal(error.option, 'options');
+      assert.match(error.message, /got undefined\. Call it as createPowertools\(\{ repo: pool, auth, displayPolicy, boss \}\)\./);
+      return true;
+    });
+  });
+
   test('createPowertools has no default displayPolicy', () => {
     const options = withoutOption('displayPolicy') as unknown as Parameters<typeof createPowertools>[0];
 
