@@ -23,7 +23,16 @@ export interface LoadedDashboard {
   createDashboardHandler: CreateDashboardHandler;
 }
 
-const installHint = `Install it with \`npm install ${dashboardPackage}@${supportedDashboardVersion.range}\`, or set bridge: false.`;
+/** The command that installs the dashboard release the bridge accepts; the doctor prints it too. */
+export const dashboardInstallCommand = `npm install ${dashboardPackage}@${supportedDashboardVersion.range}`;
+
+const installHint = `Install it with \`${dashboardInstallCommand}\`, or set bridge: false.`;
+
+/** True when `version` has the major and minor release whose routes the bridge's allow-list covers. */
+export function isSupportedDashboardVersion(version: string): boolean {
+  const [major, minor] = version.split('.').map(Number);
+  return major === supportedDashboardVersion.major && minor === supportedDashboardVersion.minor;
+}
 
 /**
  * Loads the optional peer dependency. Throws `PowertoolsConfigError` when it is missing, when its
@@ -48,8 +57,7 @@ export function loadDashboard(load: (id: string) => unknown = require): LoadedDa
   }
 
   const version = typeof manifest.version === 'string' ? manifest.version : '';
-  const [major, minor] = version.split('.').map(Number);
-  if (major !== supportedDashboardVersion.major || minor !== supportedDashboardVersion.minor) {
+  if (!isSupportedDashboardVersion(version)) {
     throw new PowertoolsConfigError(
       'bridge',
       `createPowertools: bridge is enabled, but ${dashboardPackage} ${version || '(no version)'} is installed. The bridge's list of read-only dashboard routes was checked against ${supportedDashboardVersion.range} only. ${installHint}`,

@@ -6,7 +6,7 @@ import { findAppFile } from './app-file/find-app-file';
 import type { CliOutput } from './cli-output';
 import { type BridgeSetting, checkAppFile, skipAppFileChecks } from './doctor/check-app-file';
 import { checkBridge } from './doctor/check-bridge';
-import { checkDatabase, describeError } from './doctor/check-database';
+import { checkDatabase } from './doctor/check-database';
 import { checkMountReachable } from './doctor/check-mount-reachable';
 import { type CheckResult, fail, formatCheckResults } from './doctor/doctor-check';
 
@@ -50,9 +50,8 @@ export async function runDoctor(options: DoctorOptions, output: CliOutput): Prom
   // An idle client that breaks must not crash the doctor; the checks report query errors themselves.
   pool?.on('error', () => undefined);
   try {
+    // Each database check catches its own query errors, so every check id gets its own line.
     checks.push(...(await checkDatabase(pool, options.databaseUrl ? null : 'DATABASE_URL is not set')));
-  } catch (error) {
-    checks.push(fail('database', 'database', `the checks failed: ${describeError(error)}`, 'Check that DATABASE_URL points at the host database.'));
   } finally {
     await pool?.end();
   }

@@ -1,9 +1,33 @@
 import { parseArgs } from 'node:util';
 
+import { appFileCandidates } from './app-file/find-app-file';
 import { type CliOutput, processOutput, UsageError } from './cli-output';
 import { runDoctor } from './doctor';
 import { runInstall } from './install';
 import { runMigrate } from './migrate';
+
+const helpIndent = ' '.repeat(22);
+
+/** Wraps an option's description at 100 columns, indented below the option's name. */
+function wrapOptionHelp(text: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && helpIndent.length + line.length + 1 + word.length > 100) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${helpIndent}`);
+}
+
+// Generated from the list findAppFile walks, so the help names exactly the files it looks at.
+const appFileHelp = wrapOptionHelp(
+  `The file that creates the Koa app, relative to --dir. Default: the first of ${appFileCandidates.slice(0, -1).join(', ')} or ${appFileCandidates[appFileCandidates.length - 1]} that imports from 'koa' (and, for doctor, calls createPowertools).`,
+);
 
 export const usage = `Usage: jobs-powertools <command> [options]
 
@@ -17,8 +41,7 @@ Commands:
 
 Options:
   --dir PATH          The host's root folder, where its package.json is. Default: the current folder.
-  --app PATH          The file that creates the Koa app, relative to --dir. Default: the first of
-                      app.ts, src/app.ts, server.ts, src/server.ts, index.ts, src/index.ts that imports koa.
+  --app PATH          ${appFileHelp}
   --mount-path PATH   Where the control plane is mounted. Default: /ops/jobs.
   --dry-run           install: print the diff of every change and write nothing.
   --url URL           doctor: base URL of the running host, to check that the mount answers.

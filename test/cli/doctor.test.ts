@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -49,6 +50,42 @@ async function startResponder(status: number, location?: string): Promise<string
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   database.cleanUpAfterTest(() => new Promise((resolve) => server.close(resolve)));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** The check ids in the order the doctor reports them. Every report has each one exactly once. */
+const reportedCheckIds = ['seam:repo', 'seam:auth', 'seam:displayPolicy', 'mount', 'database', 'migrations', 'pg-boss-schema', 'scheduler', 'bridge', 'mount-reachable'];
+
+/**
+ * Creates a login role that may read only what `grants` allow, removed after the test, and
+ * returns this database's URL for it. `<role>` in a grant is replaced by the role's name.
+ */
+async function makeRestrictedRoleUrl(grants: string[]): Promise<string> {
+  const role = `doctor_reader_${randomBytes(4).toString('hex')}`;
+  const password = randomBytes(12).toString('hex');
+  await database.pool.query(`create role ${role} login password '${password}'`);
+  database.cleanUpAfterTest(async () => {
+    await database.pool.query(`drop owned by ${role}`);
+    await database.pool.query(`drop role ${role}`);
+  });
+  for (const grant of grants) await database.pool.query(grant.replaceAll('<role>', role));
+
+  const url = new URL(database.url);
+  url.username = role;
+  url.password = password;
+  return url.href;
+}
+
+/** Adds `bridge: { enabled: true }` to an installed host's createPowertools call. */
+function enableBridge(host: string): void {
+  const appFile = path.join(host, 'app.ts');
+  writeFileSync(appFile, readFileSync(appFile, 'utf8').replace('cronEntries: jobsCronEntries,', 'cronEntries: jobsCronEntries,\n    bridge: { enabled: true },'));
+}
+
+/** Writes a stand-in @pg-boss/dashboard package.json of `version` into the host's node_modules. */
+function installDashboardManifest(host: string, version: string): void {
+  const packageDirectory = path.join(host, 'node_modules', '@pg-boss', 'dashboard');
+  mkdirSync(packageDirectory, { recursive: true });
+  writeFileSync(path.join(packageDirectory, 'package.json'), JSON.stringify({ name: '@pg-boss/dashboard', version }));
 }
 
 /** A loopback URL on a port that was free a moment ago, where nothing listens. */
@@ -150,6 +187,30 @@ test('doctor.options from a call are unreadable', async () => {
   assert.match(byId['seam:auth'].detail, /receives readOptions\(\), not an object literal/);
 });
 
+test('doctor.two createPowertools calls name both', async () => {
+  const app = `import Koa from 'koa';
+import { createPowertools } from 'koa-jobs-powertools';
+
+const powertools = createPowertools({ repo: pool, auth: hostAuth, displayPolicy: policy, boss });
+const reportingPowertools = createPowertools({ repo: reportingPool, auth: hostAuth, displayPolicy: policy, boss, bridge: { enabled: true } });
+`;
+  const host = makeTemplateHost(app);
+
+  const { exitCode, byId } = await doctor(host, { databaseUrl: null });
+
+  assert.equal(exitCode, 1);
+  for (const seam of ['repo', 'auth', 'displayPolicy']) {
+    const check = byId[`seam:${seam}`];
+    assert.equal(check.status, 'fail', seam);
+    assert.equal(check.detail, "app.ts calls createPowertools 2 times (lines 4 and 5); the doctor checks a host with one control plane, so it cannot tell which call's options to check");
+    assert.equal(check.fix, 'Keep one createPowertools call in app.ts and mount its router once. A host with more than one control plane is best-effort: the doctor cannot check its seams.');
+    assert.doesNotMatch(check.fix ?? '', /object literal/);
+  }
+  // The second call enables the bridge, so the package it needs is checked.
+  assert.equal(byId.bridge.status, 'fail');
+  assert.match(byId.bridge.detail, /^bridge: \{ enabled: true \} enables the bridge, but @pg-boss\/dashboard is not installed/);
+});
+
 test('doctor.host without createPowertools fails the app file', async () => {
   const host = makeTemplateHost();
 
@@ -219,6 +280,43 @@ test('doctor.migrations ahead of the library fail', async () => {
   await database.pool.query(`delete from jobs_powertools.migrations where name = '9999_from_a_newer_release'`);
 });
 
+test('doctor.unreadable migration log fails its check', async () => {
+  await prepareDatabase();
+  const host = makeInstalledHost();
+  const databaseUrl = await makeRestrictedRoleUrl(['grant usage on schema pgboss to <role>', 'grant select on pgboss.version to <role>']);
+
+  const { exitCode, report, byId, stdout } = await doctor(host, { databaseUrl });
+
+  assert.equal(exitCode, 1);
+  assert.deepEqual(report.checks.map((check) => check.id), reportedCheckIds);
+  assert.equal(byId.database.status, 'pass');
+  assert.equal(byId.migrations.status, 'fail');
+  assert.equal(byId.migrations.detail, 'could not read jobs_powertools.migrations: permission denied for schema jobs_powertools (42501)');
+  assert.match(byId.migrations.fix ?? '', /Grant it usage on schema jobs_powertools and select on the schema's tables\./);
+  assert.equal(byId['pg-boss-schema'].status, 'pass');
+  assert.equal(byId.scheduler.status, 'skip');
+  assert.equal(byId.scheduler.detail, 'needs the library migrations');
+  assert.doesNotMatch(stdout, /the checks failed/);
+});
+
+test('doctor.unreadable heartbeats fail the scheduler check', async () => {
+  await prepareDatabase();
+  const host = makeInstalledHost();
+  const databaseUrl = await makeRestrictedRoleUrl([
+    'grant usage on schema jobs_powertools, pgboss to <role>',
+    'grant select on jobs_powertools.migrations, pgboss.version to <role>',
+  ]);
+
+  const { exitCode, report, byId } = await doctor(host, { databaseUrl });
+
+  assert.equal(exitCode, 1);
+  assert.deepEqual(report.checks.map((check) => check.id), reportedCheckIds);
+  assert.deepEqual([byId.database.status, byId.migrations.status, byId['pg-boss-schema'].status], ['pass', 'pass', 'pass']);
+  assert.equal(byId.scheduler.status, 'fail');
+  assert.equal(byId.scheduler.detail, 'could not read jobs_powertools.scheduler_heartbeats: permission denied for table scheduler_heartbeats (42501)');
+  assert.match(byId.scheduler.fix ?? '', /may read the library's tables/);
+});
+
 test('doctor.missing pg-boss schema fails', async () => {
   await database.resetSchemas();
   await runMigrations(database.pool);
@@ -265,8 +363,7 @@ test('doctor.scheduler passes while a runtime runs and fails after it stops', as
 
 test('doctor.enabled bridge needs the dashboard package', async () => {
   const host = makeInstalledHost();
-  const appFile = path.join(host, 'app.ts');
-  writeFileSync(appFile, readFileSync(appFile, 'utf8').replace('cronEntries: jobsCronEntries,', 'cronEntries: jobsCronEntries,\n    bridge: { enabled: true },'));
+  enableBridge(host);
 
   const { byId } = await doctor(host, { databaseUrl: null });
 
@@ -274,6 +371,35 @@ test('doctor.enabled bridge needs the dashboard package', async () => {
   assert.equal(byId.bridge.status, 'fail');
   assert.match(byId.bridge.detail, /enables the bridge, but @pg-boss\/dashboard is not installed/);
   assert.match(byId.bridge.fix ?? '', /npm install @pg-boss\/dashboard/);
+});
+
+test('doctor.bridge fix names the accepted range', async () => {
+  const host = makeInstalledHost();
+  enableBridge(host);
+  const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
+  const acceptedRange = manifest.peerDependencies['@pg-boss/dashboard'];
+
+  const { byId } = await doctor(host, { databaseUrl: null });
+
+  assert.equal(acceptedRange, '~1.9.0', 'the range createPowertools checks is the peer dependency range');
+  assert.equal(byId.bridge.status, 'fail');
+  assert.equal(byId.bridge.fix, `Run npm install @pg-boss/dashboard@${acceptedRange}, or set bridge: false.`);
+});
+
+test('doctor.unsupported dashboard release fails', async () => {
+  const host = makeInstalledHost();
+  enableBridge(host);
+
+  installDashboardManifest(host, '2.0.0');
+  const newer = await doctor(host, { databaseUrl: null });
+  installDashboardManifest(host, '1.9.4');
+  const patch = await doctor(host, { databaseUrl: null });
+
+  assert.equal(newer.byId.bridge.status, 'fail');
+  assert.equal(newer.byId.bridge.detail, 'bridge: { enabled: true } enables the bridge, but @pg-boss/dashboard 2.0.0 is installed; createPowertools accepts only ~1.9.0 and throws at start');
+  assert.equal(newer.byId.bridge.fix, 'Run npm install @pg-boss/dashboard@~1.9.0, or set bridge: false.');
+  assert.equal(patch.byId.bridge.status, 'pass');
+  assert.equal(patch.byId.bridge.detail, 'bridge: { enabled: true } enables the bridge, and @pg-boss/dashboard 1.9.4 is installed');
 });
 
 test('doctor.disabled bridge is skipped', async () => {

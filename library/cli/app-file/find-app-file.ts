@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-// Files in which generated and hand-written Koa apps usually build their app, in the order checked.
-const candidates = ['app.ts', 'src/app.ts', 'server.ts', 'src/server.ts', 'index.ts', 'src/index.ts', 'app.js', 'src/app.js'];
+/** Files in which generated and hand-written Koa apps usually build their app, in the order checked. */
+export const appFileCandidates: readonly string[] = ['app.ts', 'src/app.ts', 'server.ts', 'src/server.ts', 'index.ts', 'src/index.ts', 'app.js', 'src/app.js'];
 
 /**
  * Returns the host's app file: `appFile` when given (relative to the host folder), else the
@@ -16,7 +16,7 @@ export function findAppFile(hostDirectory: string, appFile: string | undefined, 
     return file;
   }
 
-  for (const candidate of candidates) {
+  for (const candidate of appFileCandidates) {
     const file = path.join(hostDirectory, candidate);
     if (!existsSync(file)) continue;
     const text = readFileSync(file, 'utf8');
@@ -25,5 +25,5 @@ export function findAppFile(hostDirectory: string, appFile: string | undefined, 
     return file;
   }
   const wanted = needle ? `imports koa and calls ${needle}` : 'imports koa';
-  throw new Error(`No app file that ${wanted} was found in ${hostDirectory} (looked at ${candidates.join(', ')}). Pass --app with the path of the file that creates the Koa app.`);
+  throw new Error(`No app file that ${wanted} was found in ${hostDirectory} (looked at ${appFileCandidates.join(', ')}). Pass --app with the path of the file that creates the Koa app.`);
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { findMount } from '../app-file/find-mount';
 import { loadTypeScript } from '../app-file/load-typescript';
 import { parseAppFile } from '../app-file/parse-app-file';
-import { readPowertoolsCalls } from '../app-file/read-powertools-config';
+import { type PowertoolsCall, readPowertoolsCalls } from '../app-file/read-powertools-config';
 import { type CheckResult, fail, pass, skip } from './doctor-check';
 
 // The seams createPowertools requires, with the fix the doctor prints when one is missing.
@@ -27,11 +27,9 @@ export function checkAppFile(hostDirectory: string, appFile: string, mountPath: 
   const results: CheckResult[] = [];
 
   if (calls.length !== 1 || calls[0].unreadable) {
-    const detail = calls.length === 0
-      ? `${displayName} never calls createPowertools`
-      : calls.length > 1 ? `${displayName} calls createPowertools ${calls.length} times; the doctor checks a host with one control plane` : calls[0].unreadable!;
+    const problem = describeUncheckableCalls(displayName, calls);
     for (const seam of requiredSeams) {
-      results.push(fail(`seam:${seam.name}`, `seam ${seam.name}`, detail, calls.length === 0 ? 'Run npx jobs-powertools install, or pass --app with the file that calls createPowertools.' : `Pass the options to createPowertools as an object literal so ${seam.name} can be checked.`));
+      results.push(fail(`seam:${seam.name}`, `seam ${seam.name}`, problem.detail, problem.fix(seam.name)));
     }
   } else {
     const call = calls[0];
@@ -54,7 +52,31 @@ export function checkAppFile(hostDirectory: string, appFile: string, mountPath: 
     ? pass('mount', 'mount', `${displayName}: ${mount.detail}`)
     : fail('mount', 'mount', `${displayName}: ${mount.detail}`, `Mount powertools.router on a router with prefix '${mountPath}' after at least one host middleware (the scope's own check), as npx jobs-powertools install writes it. A host that mounts elsewhere is best-effort.`));
 
-  return { results, bridge: readBridgeSetting(calls.length === 1 ? calls[0].options.get('bridge') : undefined) };
+  return { results, bridge: readBridgeSettings(calls) };
+}
+
+/** Describes the detail and the fix that every seam check reports when the app file has no single readable call. */
+function describeUncheckableCalls(displayName: string, calls: PowertoolsCall[]): { detail: string; fix: (seam: string) => string } {
+  if (calls.length === 0) {
+    return { detail: `${displayName} never calls createPowertools`, fix: () => 'Run npx jobs-powertools install, or pass --app with the file that calls createPowertools.' };
+  }
+  if (calls.length > 1) {
+    const lines = calls.map((call) => call.line);
+    return {
+      detail: `${displayName} calls createPowertools ${calls.length} times (lines ${lines.slice(0, -1).join(', ')} and ${lines[lines.length - 1]}); the doctor checks a host with one control plane, so it cannot tell which call's options to check`,
+      fix: () => `Keep one createPowertools call in ${displayName} and mount its router once. A host with more than one control plane is best-effort: the doctor cannot check its seams.`,
+    };
+  }
+  return { detail: calls[0].unreadable!, fix: (seam) => `Pass the options to createPowertools as an object literal so ${seam} can be checked.` };
+}
+
+/**
+ * Reads how the calls set `bridge`. With several calls, the first one that may enable the bridge
+ * decides, because the package is needed as soon as one control plane mounts it.
+ */
+function readBridgeSettings(calls: PowertoolsCall[]): BridgeSetting {
+  const settings = calls.filter((call) => !call.unreadable).map((call) => readBridgeSetting(call.options.get('bridge')));
+  return settings.find((setting) => setting.kind !== 'off') ?? { kind: 'off' };
 }
 
 /** Reads `bridge: false` or `bridge: { enabled: ... }`; any other expression may enable it. */

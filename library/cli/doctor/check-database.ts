@@ -1,16 +1,19 @@
 import type { Pool } from 'pg';
 
-import { readMigrationStatus } from '../../migrations/run-migrations';
+import { unknownMigrationsFix } from '../../migrations/check-library-migrations';
+import { type MigrationStatus, readMigrationStatus } from '../../migrations/run-migrations';
 import { checkPgBossSchema } from '../../pgboss/check-pg-boss-schema';
-import { listSchedulerHeartbeats } from '../../sql/list-scheduler-heartbeats';
+import { listSchedulerHeartbeats, type SchedulerHeartbeat } from '../../sql/list-scheduler-heartbeats';
 import { type CheckResult, fail, pass, skip } from './doctor-check';
 
 const migrateFix = 'Run the host migration script, or npx jobs-powertools migrate up, then restart the host.';
+const readLibraryTablesFix = "Check that DATABASE_URL names the host's database, and that its role may read the library's tables. Grant it usage on schema jobs_powertools and select on the schema's tables.";
 
 /**
  * Checks what the database behind the host shows: that it answers, that no library migration is
  * pending or unknown, that pg-boss's schema version is supported, and that a scheduler has
- * beaten recently. A check that needs an earlier one to pass is skipped when it failed.
+ * beaten recently. Returns one result per check. A failed query fails its own check with the
+ * error, and a check that needs an earlier one to pass is skipped when that one failed.
  */
 export async function checkDatabase(pool: Pool | null, missingReason: string | null): Promise<CheckResult[]> {
   if (!pool) {
@@ -38,9 +41,15 @@ export async function checkDatabase(pool: Pool | null, missingReason: string | n
 const titles: Record<string, string> = { migrations: 'migrations', 'pg-boss-schema': 'pg-boss schema', scheduler: 'scheduler' };
 
 async function checkMigrations(pool: Pool): Promise<CheckResult> {
-  const status = await readMigrationStatus(pool);
+  let status: MigrationStatus;
+  try {
+    status = await readMigrationStatus(pool);
+  } catch (error) {
+    return fail('migrations', titles.migrations, `could not read jobs_powertools.migrations: ${describeError(error)}`, readLibraryTablesFix);
+  }
+
   if (status.unknown.length > 0) {
-    return fail('migrations', titles.migrations, `the database is ahead of this library: it has applied ${status.unknown.join(', ')}, which koa-jobs-powertools does not know`, 'Upgrade koa-jobs-powertools in this host to the release that applied them; never revert them with an older release.');
+    return fail('migrations', titles.migrations, `the database is ahead of this library: it has applied ${status.unknown.join(', ')}, which koa-jobs-powertools does not know`, unknownMigrationsFix);
   }
   if (status.pending.length > 0) {
     return fail('migrations', titles.migrations, `${status.pending.length} pending: ${status.pending.join(', ')}`, migrateFix);
@@ -62,7 +71,13 @@ async function checkPgBoss(pool: Pool): Promise<CheckResult> {
  * plus ten seconds, so one late tick under load is not a failure but a stopped process is.
  */
 async function checkScheduler(pool: Pool): Promise<CheckResult> {
-  const heartbeats = await listSchedulerHeartbeats(pool);
+  let heartbeats: SchedulerHeartbeat[];
+  try {
+    heartbeats = await listSchedulerHeartbeats(pool);
+  } catch (error) {
+    return fail('scheduler', titles.scheduler, `could not read jobs_powertools.scheduler_heartbeats: ${describeError(error)}`, readLibraryTablesFix);
+  }
+
   const alive = heartbeats.filter((heartbeat) => heartbeat.ageSeconds <= heartbeat.intervalSeconds * 3 + 10);
   if (alive.length > 0) {
     const newest = alive[0];
@@ -76,7 +91,7 @@ async function checkScheduler(pool: Pool): Promise<CheckResult> {
 }
 
 /** Names a database error by its message and code, never by the URL, which may hold a password. */
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' ? `${error.message} (${code})` : error.message;
