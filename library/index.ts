@@ -1,6 +1,7 @@
 export { createPowertools, type Powertools } from './create-powertools';
 export { MigrationError, OperatorError, PowertoolsConfigError } from './errors';
 export type { PowertoolsEventMap, PowertoolsEvents } from './events/powertools-events';
+export { isSameOriginRequest } from './http/check-same-origin';
 export { readMigrationStatus, revertLastMigration, runMigrations, type MigrationOptions, type MigrationStatus } from './migrations/run-migrations';
 export type { BridgeOptions } from './bridge/bridge-options';
 export type { PowertoolsOptions } from './options/validate-options';

@@ -10,6 +10,7 @@ import { createPowertools, type Powertools } from '../library';
 import { makeHostAuth } from './auth';
 import { hostDisplayPolicy } from './display-policy';
 import { renderHome, renderLogin } from './pages';
+import { makeCrossSiteFormGuard } from './reject-cross-site-forms';
 import { verifyUser } from './users';
 
 /**
@@ -66,6 +67,8 @@ export function makeHostApp(deps: { pool: Pool; boss: PgBoss; logger: PinoLogger
     bridge: readBridgeChoice(process.env) ? { enabled: true } : false,
   });
 
+  // The host's own forms get the origin check the control plane applies to its confirmations.
+  const rejectCrossSiteForms = makeCrossSiteFormGuard(logger);
   const site = new Router();
   site.get('/', (ctx) => {
     ctx.type = 'html';
@@ -75,7 +78,7 @@ export function makeHostApp(deps: { pool: Pool; boss: PgBoss; logger: PinoLogger
     ctx.type = 'html';
     ctx.body = renderLogin(null);
   });
-  site.post('/login', async (ctx) => {
+  site.post('/login', rejectCrossSiteForms, async (ctx) => {
     const body = ctx.request.body as Record<string, unknown>;
     const username = typeof body.username === 'string' ? body.username : '';
     const password = typeof body.password === 'string' ? body.password : '';
@@ -92,7 +95,7 @@ export function makeHostApp(deps: { pool: Pool; boss: PgBoss; logger: PinoLogger
     logger.info({ event: 'login:succeeded', userId: user.id }, 'login succeeded');
     ctx.redirect('/');
   });
-  site.post('/logout', (ctx) => {
+  site.post('/logout', rejectCrossSiteForms, (ctx) => {
     ctx.session = null;
     ctx.redirect('/');
   });

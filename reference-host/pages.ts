@@ -24,3 +24,9 @@ export function renderLogin(problem: string | null): string {
   <p><button type="submit">Sign in</button></p>
 </form>`);
 }
+
+export function renderCrossSiteRejected(): string {
+  return layout('Request rejected', `<h1>Request rejected</h1>
+<p role="alert">Cross-site request rejected: sign in and sign out from this site's own pages. Nothing was changed.</p>
+<p><a href="/">Home</a></p>`);
+}

@@ -49,6 +49,56 @@ async function signIn(username: string): Promise<Page> {
   return page;
 }
 
+/** The requests a browser sends when another site's page posts a form to the host. */
+const crossSiteHeaders: Array<Record<string, string>> = [{ origin: 'http://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }];
+
+/** Posts a form to the running host as a browser would, without following the redirect. */
+function postForm(pathname: string, form: Record<string, string>, headers: Record<string, string>): Promise<Response> {
+  return fetch(`${host.baseUrl}${pathname}`, { method: 'POST', redirect: 'manual', headers, body: new URLSearchParams(form) });
+}
+
+/** Signs in from the host's own login page and returns the session's Cookie header. */
+async function signInWithForm(username: string): Promise<string> {
+  const response = await postForm('/login', { username, password: demoPassword }, { origin: host.baseUrl! });
+  assert.equal(response.status, 302, 'a same-origin sign-in succeeds');
+
+  const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(';')[0]);
+  assert.ok(cookies.some((cookie) => cookie.startsWith('host.sess=')), `no session cookie in ${JSON.stringify(cookies)}`);
+  return cookies.join('; ');
+}
+
+async function readSignedInName(cookie: string): Promise<string | null> {
+  const body = await (await fetch(`${host.baseUrl}/`, { headers: { cookie } })).text();
+  return /Signed in as ([^.<]+)\./.exec(body)?.[1] ?? null;
+}
+
+test('reference host rejects cross-site login', async () => {
+  for (const headers of crossSiteHeaders) {
+    const response = await postForm('/login', { username: 'ops-demo', password: demoPassword }, headers);
+
+    assert.equal(response.status, 403, `headers ${JSON.stringify(headers)}`);
+    assert.match(await response.text(), /Cross-site request rejected: sign in and sign out from this site's own pages\. Nothing was changed\./);
+    assert.deepEqual(response.headers.getSetCookie(), [], 'no session was started');
+  }
+});
+
+test('reference host rejects cross-site logout', async () => {
+  const cookie = await signInWithForm('ops-demo');
+
+  for (const headers of crossSiteHeaders) {
+    const response = await postForm('/logout', {}, { ...headers, cookie });
+
+    assert.equal(response.status, 403, `headers ${JSON.stringify(headers)}`);
+    assert.match(await response.text(), /Cross-site request rejected/);
+    assert.deepEqual(response.headers.getSetCookie(), [], 'the session cookie was not cleared');
+  }
+  assert.equal(await readSignedInName(cookie), 'ops-demo', 'the session survived every cross-site attempt');
+
+  const sameOrigin = await postForm('/logout', {}, { origin: host.baseUrl!, cookie });
+  assert.equal(sameOrigin.status, 302, 'a same-origin sign-out still works');
+  assert.ok(sameOrigin.headers.getSetCookie().some((value) => value.startsWith('host.sess=;')), 'the same-origin sign-out clears the session cookie');
+});
+
 test('reference host seeds nightly_sync and the demo jobs', async () => {
   const entries = await database.pool.query(`select name, queue, paused_at from jobs_powertools.cron_entries order by name`);
   const jobs = await database.pool.query(`select state::text, count(*)::int as count from pgboss.job where name = 'emails' group by 1 order by 1`);
