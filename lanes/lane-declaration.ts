@@ -50,7 +50,7 @@ export interface UpgradeLaneDeclaration {
   hostAdditions: { displayPolicyModule: string };
   bridge: 'enabled' | 'disabled';
   upgradeActions: UpgradeAction[];
-  /** Where the upgrade guide lists the upgrade actions, in this order. */
+  /** The place in the upgrade guide that lists the upgrade actions, in this order. */
   guide: GuideSteps;
   proofTarget: ProofTarget;
 }
@@ -146,7 +146,7 @@ export interface FreshInstallLaneDeclaration {
   /** The app's own account for the operator, as its add-user script takes it. */
   operatorAccount: { username: string; role: string };
   steps: LaneStep[];
-  /** Where the installation guide lists these steps, in this order. */
+  /** The place in the installation guide that lists these steps, in this order. */
   guide: GuideSteps;
   proofTarget: ProofTarget;
 }
@@ -160,7 +160,7 @@ export interface FirstSessionLaneDeclaration {
   host: HostScripts;
   actors: { operator: string; viewer: string; noAccess: string };
   steps: LaneStep[];
-  /** Where the first-session guide lists these steps, in this order. */
+  /** The place in the first-session guide that lists these steps, in this order. */
   guide: GuideSteps;
   proofTarget: ProofTarget;
 }
@@ -243,8 +243,8 @@ export interface VocabularyTerm {
   term: string;
   group: 'bucket' | 'ownership label' | 'posture' | 'evidence label';
   /**
-   * True when only the exact spelling counts (a proper name such as `Powertools-native`);
-   * otherwise the first letter may be upper case at the start of a sentence or cell.
+   * True when only the exact spelling counts, as for a proper name such as `Powertools-native`.
+   * Otherwise the first letter may also be upper case, at the start of a sentence or cell.
    */
   exactCase: boolean;
   /** Other wordings that mean the same and must not be used, beyond spacing and hyphen variants. */

@@ -8,9 +8,9 @@ import type { LaneDeclaration } from '../lane-declaration';
 /**
  * Writes proof/support-truth.html from the latest proof bundle of every lane: each lane with
  * its bucket, each claim with its status, when and against which Postgres and Node.js it ran,
- * the secret scan, and links to its report and screenshots. A lane without a bundle is listed
- * as not run, an unreadable bundle as invalid, and a bundle made before the lane's feature or
- * declaration last changed as out of date; none of them as passing.
+ * the secret scan, and links to its report and screenshots. None of these shows as passing: a
+ * lane without a bundle (not run), an unreadable bundle (invalid), and a bundle made before the
+ * lane's feature or declaration last changed (out of date).
  *
  * Usage: node -r ts-node/register/transpile-only lanes/support-truth/write-support-truth.ts
  */
@@ -35,9 +35,9 @@ export interface SupportTruthRow {
   /** The bucket the lane declares, for a row whose bundle is missing or invalid. */
   declaredBucket: string | null;
   evidence: Evidence | null;
-  /** Why evidence.json could not be read, when it exists but is not a lane's evidence. */
+  /** The reason evidence.json could not be read, when it exists but is not a lane's evidence. */
   invalid: string | null;
-  /** Why the bundle does not prove the lane as it now reads, or null when it is current. */
+  /** The reason the bundle does not prove the lane as it now reads, or null when it is current. */
   outdated: string | null;
   screenshots: string[];
   hasReport: boolean;
@@ -130,7 +130,8 @@ function renderRow(row: SupportTruthRow): string {
   }
 
   const passed = evidence.passed && row.outdated === null;
-  const status = row.outdated ? 'out of date' : evidence.passed ? 'passed' : 'failed';
+  let status = evidence.passed ? 'passed' : 'failed';
+  if (row.outdated) status = 'out of date';
   const claims = evidence.claims
     .map((claim) => `<tr><td>${escape(claim.scenario)}</td><td class="status-${claim.status === 'PASSED' ? 'passed' : 'failed'}">${escape(claim.status.toLowerCase())}</td></tr>`)
     .join('');

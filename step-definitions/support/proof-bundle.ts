@@ -109,9 +109,9 @@ export function writeEvidence(postgres: RunningPostgres | null, browserVersion: 
 }
 
 /**
- * Hashes of what a run proved against: the lane's declaration and its feature file. A bundle
- * whose hashes differ from the current ones was made by an older lane, so it proves nothing
- * about the lane as it now reads; docs-markers compares them.
+ * Hashes the two things a run proves against: the lane's declaration and its feature file. A
+ * bundle whose hashes differ from the current ones was made by an older lane, so it proves
+ * nothing about the lane as it now reads. docs-markers and the support-truth page compare them.
  */
 export function fingerprintLane(root: string, lane: LaneDeclaration): { declarationSha256: string; featureSha256: string | null } {
   const featureFile = path.join(root, 'features', `${lane.name}.feature`);

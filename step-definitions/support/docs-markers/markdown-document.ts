@@ -57,7 +57,7 @@ export interface MarkdownDocument {
   /** True for each line (index 0 is line 1) that sits inside a fenced block or is its fence. */
   inFence: boolean[];
   links: MarkdownLink[];
-  /** Reference-style links; `definitions` holds the labels defined, lower-cased as Markdown matches them. */
+  /** Reference-style links. `definitions` contains the labels the file defines, lower-cased as Markdown matches them. */
   references: MarkdownReference[];
   definitions: Set<string>;
   tables: MarkdownTable[];

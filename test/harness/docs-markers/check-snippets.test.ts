@@ -18,7 +18,7 @@ function check(): { checked: number; found: string[] } {
 
 const withBreak = (restore: () => void, assertions: (found: string[]) => void) => assertWhileBroken(restore, () => check().found, assertions);
 
-/** The document line that holds `text`, for asserting that a type error is reported where it is. */
+/** Returns the document line that contains `text`, to assert that a type error is reported at it. */
 function lineOf(file: string, text: string): number {
   return readMarkdown(copy.root, file).lines.findIndex((line) => line.includes(text)) + 1;
 }
